@@ -1,0 +1,1 @@
+"""Commands: see assistant/cli/__init__.py."""
