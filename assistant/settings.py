@@ -38,11 +38,18 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, validation_alias="ASSISTANT_LLM_MODEL")
     llm_timeout: float = Field(120.0, validation_alias="ASSISTANT_LLM_TIMEOUT")
     llm_max_retries: int = Field(2, validation_alias="ASSISTANT_LLM_MAX_RETRIES")
+    # Context window of the drafting model (tokens); the prompt is trimmed to fit (exemplars first).
+    llm_context_tokens: int = Field(8192, validation_alias="ASSISTANT_LLM_CONTEXT_TOKENS")
 
     # Embeddings: bundled e5 by default; an OpenAI-compatible endpoint when base_url is set.
     embeddings_base_url: str | None = Field(None, validation_alias="ASSISTANT_EMBEDDINGS_BASE_URL")
     embeddings_model: str | None = Field(None, validation_alias="ASSISTANT_EMBEDDINGS_MODEL")
     embeddings_api_key: str | None = Field(None, validation_alias="ASSISTANT_EMBEDDINGS_API_KEY")
+    # Local embedder when no endpoint is set: "e5" (bundled, default) or "hash" (fast, not semantic; tests).
+    embedder: str | None = Field(None, validation_alias="ASSISTANT_EMBEDDER")
+
+    # Input files larger than this are refused before reading (documents.read_document).
+    max_file_mb: float = Field(20.0, validation_alias="ASSISTANT_MAX_FILE_MB")
 
     # Chroma server (shared knowledge base) instead of the embedded store.
     chroma_host: str | None = Field(None, validation_alias="CHROMA_HOST")

@@ -1,1 +1,119 @@
-"""Commands: see assistant/cli/__init__.py."""
+"""`assistant cite FILE_OR_TEXT... [--json] [--date 2024年2月26日]`: check every 《…》 citation.
+
+An argument naming an existing file is read (txt/md/docx/pdf); anything else is taken as text. The draft's date
+(成文日期) decides status and in-force; --date overrides it, and without either today is used.
+Exit status: 0 no error found, 1 errors found, 2 an input could not be used.
+Imports stay light: no chromadb, gradio or langchain (article text comes from a SQLite file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.cli import app, fail
+from assistant.errors import AssistantError, DocumentError
+
+MATCH_LABELS = {
+    "exact": "全称", "short_title": "简称", "alias": "别称", "abbreviation": "缺“中国共产党”", "normalized": "写法差异",
+    "fuzzy": "近似", "none": "未匹配",
+}
+KIND_LABELS = {
+    "law": "法律", "administrative_regulation": "行政法规", "judicial_interpretation": "司法解释",
+    "departmental_rule": "部门规章", "party_regulation": "党内法规", "central_policy": "中央文件", "standard": "国家标准",
+    "local": "地方文件", "other": "非法规", "unknown": "未知",
+}
+SEVERITY_STYLE = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+_FILE_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc", ".wps")
+
+
+def _read(arg: str):
+    from assistant.documents import read_document, read_text_input
+
+    p = Path(arg)
+    try:
+        is_file = len(arg) < 1024 and "\n" not in arg and p.exists()
+    except OSError:
+        is_file = False
+    if is_file:
+        return read_document(p), str(p)
+    if "《" not in arg and " " not in arg.strip() and arg.lower().endswith(_FILE_SUFFIXES):
+        raise DocumentError(f"找不到文件：{arg}（file not found）", hint="如要核查一段文字，请直接输入含《》的文字")
+    if not arg.strip():
+        raise DocumentError("输入为空：请给出文件路径或含《》的文字")
+    return read_text_input(arg), None
+
+
+@app.command("cite")
+def cite_command(
+    inputs: Annotated[list[str], typer.Argument(metavar="FILE_OR_TEXT", help="公文文件路径，或直接输入的文字")],
+    as_json: Annotated[bool, typer.Option("--json", help="每个输入输出一行 JSON")] = False,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="按此日期判断效力（如 2024年2月26日），默认取成文日期，否则今天")] = None,
+) -> None:
+    """核查法规引用：名称是否准确、是否现行有效、条号是否存在、引文是否与原文一致。"""
+    from assistant.catalog import parse_date
+    from assistant.citations import check_citations, document_date
+
+    if date is not None and parse_date(date) is None:
+        fail(AssistantError(f"无法识别的日期“{date}”", hint="例如 2024年2月26日 或 2024-02-26"))
+    status = 0
+    for arg in inputs:
+        try:
+            src, path = _read(arg)
+            when = date or document_date(src)
+            cites = check_citations(src, when)
+        except AssistantError as err:
+            if len(inputs) == 1:
+                fail(err)
+            typer.echo(f"错误：{arg[:60]}：{err}", err=True)
+            status = 2
+            continue
+        if as_json:
+            used = cites[0].date_used if cites else None
+            typer.echo(json.dumps({"file": path, "date": when or used, "date_from": _date_from(date, when),
+                                   "citations": [c.to_dict() for c in cites]}, ensure_ascii=False))
+        else:
+            _render(path or "（输入文字）", when, _date_from(date, when), cites)
+        if any(c.severity == "error" for c in cites) and status == 0:
+            status = 1
+    raise typer.Exit(status)
+
+
+def _date_from(option: str | None, when: str | None) -> str:
+    return "--date" if option else ("成文日期" if when else "当前日期")
+
+
+def _render(name: str, when: str | None, date_from: str, cites) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{escape(name)}[/bold]  效力判断日期：{escape(when or '今天')}（{date_from}）")
+    if not cites:
+        console.print("未发现《》引用。")
+        return
+    table = Table(show_lines=True, expand=True)
+    table.add_column("行", no_wrap=True, width=4)
+    table.add_column("引用", ratio=3, overflow="fold")
+    table.add_column("核查结果", ratio=3, overflow="fold")
+    table.add_column("问题", ratio=4, overflow="fold")
+    for c in cites:
+        problems = []
+        for f in c.findings:
+            label, style = SEVERITY_STYLE.get(f["severity"], (f["severity"], "white"))
+            problems.append(f"[{style}]{label}[/{style}] {escape(f['message'])}")
+        result = [f"《{escape(c.resolved_title)}》" if c.resolved_title else "—",
+                  f"{KIND_LABELS.get(c.kind, c.kind)} · {MATCH_LABELS.get(c.match, c.match)}"]
+        if c.status:
+            result.append(escape(c.status + (f" → 《{c.replaced_by}》" if c.replaced_by else "")))
+        if c.article_text:
+            text = c.article_text if len(c.article_text) <= 150 else c.article_text[:150] + "……"
+            result.append(f"{escape(c.article or '')}：{escape(text)}")
+        table.add_row(str(c.line or ""), escape(c.text), "\n".join(result), "\n".join(problems) or "[green]✓[/green]")
+    console.print(table)
+    counts = {s: sum(1 for c in cites for f in c.findings if f["severity"] == s) for s in SEVERITY_STYLE}
+    console.print(f"共 {len(cites)} 处引用：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")

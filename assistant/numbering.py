@@ -1,0 +1,298 @@
+"""Every numbering pattern of the project lives here: Chinese numerals, 层次序数 (一、/（一）/1./（1）),
+article references (第二十五条第一款第（二）项, 第十条之一), regulation headings (第一编/第二章/第三节),
+发文字号 (泉鲤高文〔2024〕3号) and dates (2024年2月26日, 二〇二四年二月二十六日).
+
+Other modules import the compiled patterns and helpers instead of writing their own regexes, so a fix to a
+numbering rule is made once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------------------------------------
+# Chinese numerals
+# ---------------------------------------------------------------------------------------------------------
+
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+# A character class for a Chinese numeral as written in article numbers, 序数 and dates.
+CN_NUM = "[零〇○一二两三四五六七八九十百千万]+"
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def to_halfwidth_digits(text: str) -> str:
+    return text.translate(_FULLWIDTH_DIGITS)
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese (or Arabic) numeral → int: 十二 → 12, 一千二百六十 → 1260, 一百零八 → 108, 二〇二四 → 2024.
+
+    Returns None when the text is not a numeral."""
+    text = to_halfwidth_digits(text.strip())
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in text):
+        return None
+    if not any(ch in CN_UNITS for ch in text):
+        # Digit-by-digit form used for years: 二〇二四 → 2024.
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch == "万":
+            section = (section + (digit or 0)) * 10000
+            total += section
+            section, digit = 0, None
+        else:
+            unit = CN_UNITS[ch]
+            # "十二" means 12: a unit with no digit before it counts once.
+            section += (1 if digit is None else digit) * unit
+            digit = None
+    return total + section + (digit or 0)
+
+
+def int_to_cn(n: int) -> str:
+    """int → the Chinese numeral used in article numbers: 10 → 十, 105 → 一百零五, 1260 → 一千二百六十."""
+    if n < 0:
+        raise ValueError("negative numbers have no article numeral")
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n - 10] if n > 10 else "")
+    if n >= 10000:
+        high, low = divmod(n, 10000)
+        rest = int_to_cn(low) if low else ""
+        zero = "零" if 0 < low < 1000 else ""
+        return int_to_cn(high) + "万" + zero + rest
+    out: list[str] = []
+    pending_zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            if pending_zero and out:
+                out.append("零")
+            out.append(digits[d] + unit)
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 层次序数: headings of the body
+# ---------------------------------------------------------------------------------------------------------
+
+_SP = r"[^\S\n]*"  # any whitespace but a newline (ASCII, full-width, no-break, en spaces)
+_L1_RE = re.compile(rf"^{_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<punct>[、，,.．]){_SP}")
+_L2_RE = re.compile(
+    rf"^{_SP}(?P<lb>[（(]){_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<rb>[）)]){_SP}(?P<punct>[、，,.．])?{_SP}"
+)
+# 1.  1．  1、 — an ASCII dot followed by a digit is a decimal ("1.5亿元"), not a 序数, unless a year follows
+# ("1.2024年度统计表").
+_L3_RE = re.compile(
+    rf"^{_SP}(?P<num>[0-9０-９]{{1,2}}){_SP}(?P<punct>\.(?![0-9])|\.(?=(?:19|20)[0-9]{{2}}年)|．|、){_SP}"
+)
+_L4_RE = re.compile(rf"^{_SP}(?P<lb>[（(])?{_SP}(?P<num>[0-9０-９]{{1,2}}){_SP}(?P<rb>[）)]){_SP}(?P<punct>[、，,.．])?{_SP}")
+
+LEVEL_NUMBER_FORMS = {1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）"}
+
+
+@dataclass(frozen=True)
+class HeadingMark:
+    """A 层次序数 found at the start of a paragraph.
+
+    `number_text` is the normalised form ("一、", "（一）", "1.", "（1）"); `raw` is the marker as written;
+    `style_ok` is False for common wrong forms (1、 / （一）、 / (一) / 一. / 1)) so the checker can report them."""
+
+    level: int
+    number_text: str
+    value: int
+    rest: str
+    style_ok: bool
+    raw: str
+
+
+def heading_level(text: str) -> HeadingMark | None:
+    """The 层次序数 that starts `text`, or None. Inline enumerations (一是…, 其一…) are not headings."""
+    m = _L2_RE.match(text)
+    if m:
+        value = cn_to_int(m["num"]) or 0
+        ok = m["lb"] == "（" and m["rb"] == "）" and not m["punct"]
+        return _mark(2, f"（{m['num']}）", value, text, m, ok)
+    m = _L4_RE.match(text)
+    if m:
+        num = to_halfwidth_digits(m["num"])
+        ok = m["lb"] == "（" and m["rb"] == "）" and not m["punct"]
+        return _mark(4, f"（{num}）", int(num), text, m, ok)
+    m = _L1_RE.match(text)
+    if m:
+        value = cn_to_int(m["num"])
+        if value is None:
+            return None
+        return _mark(1, f"{m['num']}、", value, text, m, m["punct"] == "、")
+    m = _L3_RE.match(text)
+    if m:
+        num = to_halfwidth_digits(m["num"])
+        if int(num) == 0:
+            return None
+        return _mark(3, f"{num}.", int(num), text, m, m["punct"] in ".．")
+    return None
+
+
+def _mark(level: int, number_text: str, value: int, text: str, m: re.Match[str], ok: bool) -> HeadingMark | None:
+    rest = text[m.end():].strip()
+    if not rest:
+        return None  # a bare "一、" with nothing after it is not a heading we can use
+    return HeadingMark(level, number_text, value, rest, ok, m.group(0).strip())
+
+
+_SENTENCE_END = "。！？!?"
+
+
+def split_inline_heading(rest: str) -> tuple[str, str]:
+    """"加强领导。全年召开会议…" → ("加强领导", "全年召开会议…"): a numbered paragraph that runs on into its
+    first sentence keeps the part up to the first 。 as the heading."""
+    for i, ch in enumerate(rest):
+        if ch in _SENTENCE_END:
+            heading, inline = rest[:i].strip(), rest[i + 1:].strip()
+            return (heading, inline) if heading else (rest.strip(), "")
+    return rest.strip(), ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Regulations: article starts, 编/章/节 headings, article references
+# ---------------------------------------------------------------------------------------------------------
+
+# An article at the start of a paragraph. `sep` is the space after 条 that well-formed texts have; `gap` is
+# a stray space inside the marker ("第一百二十八 条"); 笫 is a real source typo for 第.
+ARTICLE_START_RE = re.compile(
+    rf"^(?P<di>[第笫]){_SP}(?P<num>{CN_NUM}|[0-9]+)(?P<gap>{_SP})条"
+    rf"(?:之(?P<suffix>[一二三四五六七八九十]+))?(?P<sep>[^\S\n]+|$)?"
+)
+REG_HEADING_RE = re.compile(rf"^第{_SP}(?P<num>{CN_NUM}|[0-9]+){_SP}(?P<kind>分编|编|章|节){_SP}(?P<name>.*)$")
+REG_HEADING_RANK = {"编": 1, "分编": 2, "章": 3, "节": 4}
+
+_REF_NUM = rf"(?:{CN_NUM}|[0-9]+)"
+ARTICLE_REF_RE = re.compile(
+    rf"第(?P<article>{_REF_NUM})条(?:之(?P<suffix>[一二三四五六七八九十]+))?"
+    rf"(?:第(?P<clause>{_REF_NUM})款)?"
+    rf"(?:第[（(](?P<item>{_REF_NUM})[）)]项|第(?P<item2>{_REF_NUM})项)?"
+)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A reference like 第二十五条第一款第（二）项 → article=25, clause=1, item=2."""
+
+    article: int
+    suffix: int = 0
+    clause: int | None = None
+    item: int | None = None
+    raw: str = ""
+
+    @property
+    def article_text(self) -> str:
+        return format_article(self.article, self.suffix)
+
+
+def format_article(index: int, suffix: int = 0) -> str:
+    """(10, 1) → "第十条之一"."""
+    return f"第{int_to_cn(index)}条" + (f"之{int_to_cn(suffix)}" if suffix else "")
+
+
+def _ref_from_match(m: re.Match[str]) -> ArticleRef | None:
+    article = cn_to_int(m["article"])
+    if not article:
+        return None
+    suffix = cn_to_int(m["suffix"]) if m["suffix"] else 0
+    clause = cn_to_int(m["clause"]) if m["clause"] else None
+    item_text = m["item"] or m["item2"]
+    item = cn_to_int(item_text) if item_text else None
+    return ArticleRef(article, suffix or 0, clause, item, m.group(0))
+
+
+def parse_article_ref(text: str) -> ArticleRef | None:
+    """The first article reference in `text` ("第二十五条第一款第（二）项", "第十条之一", "第5条")."""
+    m = ARTICLE_REF_RE.search(text)
+    return _ref_from_match(m) if m else None
+
+
+def find_article_refs(text: str) -> list[tuple[int, int, ArticleRef]]:
+    """Every article reference in `text` as (start, end, ref)."""
+    out = []
+    for m in ARTICLE_REF_RE.finditer(text):
+        ref = _ref_from_match(m)
+        if ref:
+            out.append((m.start(), m.end(), ref))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 发文字号 and dates
+# ---------------------------------------------------------------------------------------------------------
+
+# 泉鲤高文〔2024〕3号. Wrong brackets ([2024] (2024) 【2024】 ［2024］), a missing bracket and 第 before the
+# sequence number are accepted here so the checker can flag them.
+DOC_NUMBER_RE = re.compile(
+    rf"^(?P<org>[\u4e00-\u9fff]{{1,16}}?){_SP}(?P<lb>[〔\[（(【［〖{{]?){_SP}(?P<year>(?:19|20)[0-9]{{2}})"
+    rf"{_SP}(?P<rb>[〕\]）)】］〗}}]?){_SP}(?P<di>第?){_SP}(?P<seq>[0-9]+){_SP}号$"
+)
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    text: str  # as written, stray spaces removed
+    org: str
+    year: int
+    seq: int
+    style_ok: bool  # 〔〕 brackets, no 第, no leading zero
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    m = DOC_NUMBER_RE.match(text.strip())
+    if not m:
+        return None
+    ok = m["lb"] == "〔" and m["rb"] == "〕" and not m["di"] and not m["seq"].startswith("0")
+    compact = re.sub(_SP, "", m.group(0))
+    return DocNumber(compact, m["org"], int(m["year"]), int(m["seq"]), ok)
+
+
+_CN_DATE_DIGIT = "[零〇○Ｏ一二三四五六七八九]"
+DATE_RE = re.compile(
+    rf"(?P<y>(?:19|20)[0-9]{{2}}|{_CN_DATE_DIGIT}{{4}}){_SP}年{_SP}(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}){_SP}月"
+    rf"{_SP}(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,4}}){_SP}日"
+)
+
+
+@dataclass(frozen=True)
+class DateMark:
+    text: str  # as written, stray spaces removed
+    year: int
+    month: int
+    day: int
+    chinese: bool  # 二〇二四年二月二十六日 (outdated form for 成文日期)
+
+
+def parse_date(text: str) -> DateMark | None:
+    """The first date in `text`."""
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    y, mo, d = cn_to_int(m["y"]), cn_to_int(m["m"]), cn_to_int(m["d"])
+    if not (y and mo and d) or not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    chinese = not m["y"].isdigit()
+    return DateMark(re.sub(_SP, "", m.group(0)), y, mo, d, chinese)
+
+
+def is_date_line(text: str) -> bool:
+    """A paragraph that is only a date (成文日期)."""
+    m = DATE_RE.fullmatch(text.strip())
+    return bool(m) and parse_date(text) is not None

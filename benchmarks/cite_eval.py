@@ -1,0 +1,221 @@
+#!/usr/bin/env python
+"""Citation resolution benchmark: accuracy on the dev set and speed of `cite` on a 10,000-character draft.
+
+    python benchmarks/cite_eval.py [--shared ../shared] [--json]
+
+Dev set (benchmarks/cite_devset.yaml): the seed report, hand-made hard cases, and every 《…》 mined at run time
+from the 39 government work reports in ../shared/corpus/reports/gov-work-reports, scored against hand labels.
+An item is correct when every labelled field matches. Speed: median of warm in-process runs, with and without
+article text (an ArticleStore holding the two acceptance texts), plus a cold `assistant cite` process.
+Runs in a temporary ASSISTANT_HOME; writes nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIELDS = ("resolved_title", "match", "kind", "status", "in_force", "replaced_by", "suggestion", "article", "severity")
+
+
+def _score(cites, expect: list[dict]) -> list[dict]:
+    """Pair each expectation with the next citation written the same way; compare the labelled fields."""
+    used: set[int] = set()
+    rows = []
+    for exp in expect:
+        idx = next((i for i, c in enumerate(cites) if i not in used and c.title_as_written == exp["title"]), None)
+        if idx is None:
+            rows.append({"title": exp["title"], "ok": False, "wrong": ["(not extracted)"], "fields": {}})
+            continue
+        used.add(idx)
+        c = cites[idx]
+        fields = {}
+        for f in FIELDS:
+            if f in exp:
+                fields[f] = getattr(c, f) == exp[f]
+        if "finding" in exp:
+            fields["finding"] = exp["finding"] in [x["rule"] for x in c.findings]
+        wrong = [f"{f}={getattr(c, f, None)!r}≠{exp[f]!r}" for f, ok in fields.items() if not ok]
+        rows.append({"title": exp["title"], "ok": not wrong, "wrong": wrong, "fields": fields})
+    return rows
+
+
+def _summary(rows: list[dict]) -> dict:
+    n = len(rows)
+    per_field: dict[str, list[bool]] = {}
+    for r in rows:
+        for f, ok in r["fields"].items():
+            per_field.setdefault(f, []).append(ok)
+    return {
+        "items": n,
+        "correct": sum(r["ok"] for r in rows),
+        "accuracy": round(sum(r["ok"] for r in rows) / n, 3) if n else None,
+        "fields": {f: f"{sum(v)}/{len(v)}" for f, v in sorted(per_field.items())},
+        "wrong": [f"{r['title']}: {', '.join(r['wrong'])}" for r in rows if not r["ok"]],
+    }
+
+
+def evaluate(shared: Path) -> dict:
+    import yaml
+
+    from assistant.citations import check_citations, document_date
+    from assistant.documents import read_document
+
+    dev = yaml.safe_load((ROOT / "benchmarks" / "cite_devset.yaml").read_text(encoding="utf-8"))
+    out: dict = {}
+
+    seed = shared / dev["seed"]["file"]
+    if seed.is_file():
+        src = read_document(seed)
+        out["seed"] = _summary(_score(check_citations(src, document_date(src), use_store=False), dev["seed"]["expect"]))
+    else:
+        out["seed"] = {"skipped": f"{seed} not found"}
+
+    rows = []
+    for case in dev["cases"]:
+        rows += _score(check_citations(case["text"], case.get("date"), use_store=False), case["expect"])
+    out["hard_cases"] = _summary(rows)
+    rows = []
+    for case in dev.get("holdout") or []:
+        rows += _score(check_citations(case["text"], case.get("date"), use_store=False), case["expect"])
+    out["holdout"] = _summary(rows)
+
+    reports_dir = shared / "corpus" / "reports" / "gov-work-reports"
+    labels = dev.get("report_labels") or {}
+    if reports_dir.is_dir():
+        rows, unlabelled, alarms, mined = [], set(), [], 0
+        for f in sorted(reports_dir.glob("*.txt")):
+            year = re.match(r"(\d{4})", f.name)
+            when = f"{year.group(1)}年3月5日" if year else None  # reports are delivered in Jan–Mar
+            for c in check_citations(read_document(f), when, use_store=False):
+                mined += 1
+                label = labels.get(c.title_as_written)
+                if label is None:
+                    unlabelled.add(c.title_as_written)
+                    continue
+                fields = {"resolved_title": c.resolved_title == label.get("resolved_title"),
+                          "kind": c.kind == label.get("kind")}
+                wrong = [f"{k}={getattr(c, k)!r}≠{label.get(k)!r}" for k, ok in fields.items() if not ok]
+                rows.append({"title": c.title_as_written, "ok": not wrong, "wrong": wrong, "fields": fields})
+                if c.severity in ("error", "warning"):
+                    alarms.append(f"{f.name}: {c.text} → {c.message}")
+        s = _summary(rows)
+        s["wrong"] = sorted(set(s["wrong"]))
+        s.update({"mined": mined, "reports": len(list(reports_dir.glob('*.txt'))), "unlabelled": sorted(unlabelled),
+                  "errors_or_warnings": alarms})
+        out["gov_reports"] = s
+    else:
+        out["gov_reports"] = {"skipped": f"{reports_dir} not found"}
+    return out
+
+
+def _draft(shared: Path, size: int = 10_000) -> str:
+    """A 10,000-character draft: the seed body and the hard cases, repeated, with article references."""
+    import yaml
+
+    dev = yaml.safe_load((ROOT / "benchmarks" / "cite_devset.yaml").read_text(encoding="utf-8"))
+    seed = shared / dev["seed"]["file"]
+    parts = [seed.read_text(encoding="utf-8")] if seed.is_file() else []
+    parts += [c["text"] for c in dev["cases"]]
+    parts.append("依据《安全生产法》第二十五条规定，并按《中华人民共和国政府信息公开条例》第九十条办理。")
+    text = ""
+    while len(text) < size:
+        text += "\n".join(parts) + "\n"
+    return text[:size]
+
+
+def timing(shared: Path, runs: int = 20) -> dict:
+    from assistant.articles import ArticleStore
+    from assistant.citations import check_citations
+    from assistant.documents import read_document
+    from assistant.settings import Settings
+    from assistant.structure import parse_regulation
+
+    draft = _draft(shared)
+    out: dict = {"draft_chars": len(draft)}
+
+    def measure(use_store: bool) -> tuple[float, int]:
+        n = len(check_citations(draft, "2024年3月1日", use_store=use_store))  # warm-up: catalog load, imports
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            check_citations(draft, "2024年3月1日", use_store=use_store)
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times), n
+
+    ms, n = measure(False)
+    out["citations"] = n
+    out["warm_ms_catalog_only"] = round(ms, 1)
+    texts = shared / "corpus" / "regulations" / "texts"
+    if texts.is_dir():
+        store = ArticleStore(Settings())
+        for rel in ("社会法/中华人民共和国安全生产法.md", "行政法规/中华人民共和国政府信息公开条例.md"):
+            store.add_regulation(parse_regulation(read_document(texts / rel)), str(texts / rel))
+        store.close()
+        ms, _ = measure(True)
+        out["warm_ms_with_article_store"] = round(ms, 1)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
+        fh.write(draft)
+        path = fh.name
+    exe = Path(sys.executable).with_name("assistant")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "assistant"]
+    subprocess.run(cmd + ["cite", "--json", path], capture_output=True)  # page cache warm
+    walls = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run(cmd + ["cite", "--json", path], capture_output=True)
+        walls.append((time.perf_counter() - t0) * 1000)
+    os.unlink(path)
+    out["cli_process_ms"] = round(statistics.median(walls), 1)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-timing", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["ASSISTANT_HOME"] = home
+        from assistant.settings import get_settings
+
+        get_settings.cache_clear()
+        result = {"accuracy": evaluate(args.shared)}
+        if not args.no_timing:
+            result["speed"] = timing(args.shared)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    for name, s in result["accuracy"].items():
+        if "skipped" in s:
+            print(f"{name}: skipped ({s['skipped']})")
+            continue
+        print(f"{name}: {s['correct']}/{s['items']} correct ({s['accuracy']:.1%}); fields {s['fields']}")
+        for w in s["wrong"]:
+            print(f"   ✗ {w}")
+        if name == "gov_reports":
+            print(f"   mined {s['mined']} citations from {s['reports']} reports; unlabelled: {s['unlabelled'] or 'none'}")
+            for a in s["errors_or_warnings"]:
+                print(f"   ! {a}")
+    if "speed" in result:
+        sp = result["speed"]
+        print(f"speed: {sp['draft_chars']}-char draft, {sp['citations']} citations: warm {sp['warm_ms_catalog_only']} ms"
+              f" (catalog only), {sp.get('warm_ms_with_article_store', '—')} ms (with article store);"
+              f" cold CLI process {sp['cli_process_ms']} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
