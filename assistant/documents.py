@@ -39,7 +39,7 @@ OCR_MESSAGE = "该PDF没有文字层（可能是扫描件），需要先做OCR�
 def read_document(path: str | Path, *, max_file_mb: float | None = None) -> SourceText:
     """Read one file into paragraphs. Raises DocumentError (NeedsOCRError for scanned PDFs) with a Chinese
     message for anything that cannot be read: missing, empty, too large, unsupported, corrupt, unknown encoding."""
-    p = Path(path)
+    p = Path(path).expanduser()
     name = p.name
     suffix = p.suffix.lower()
     fmt = SUPPORTED_SUFFIXES.get(suffix)
@@ -604,6 +604,11 @@ def _read_docx(p: Path) -> list[Paragraph]:
         for kind, el in _iter_body(document.element.body):
             counter += 1
             if kind == "p":
+                # Text boxes anchored in this paragraph (WPS/Word put 发文机关标志 or 版记 there sometimes).
+                for box_p in _text_box_paragraphs(el):
+                    text = normalize_spaces(_paragraph_text(box_p).replace("\n", " "))
+                    if text:
+                        out.append(Paragraph(text=text, line=counter, style="Text Box"))
                 para = DocxParagraph(el, document)
                 style = _style_name(para)
                 prefix = numbering.render(el, para)
@@ -646,6 +651,20 @@ def _iter_body(body: Any) -> Iterator[tuple[str, Any]]:
 
 _SKIP_SUBTREES = {_w("del"), _w("moveFrom"), _w("txbxContent"), _w("instrText"),
                   "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_box_paragraphs(p_el: Any) -> list[Any]:
+    """Paragraphs inside text boxes of one body paragraph, each once (the VML copy under mc:Fallback is
+    skipped, and so are text boxes nested in text boxes)."""
+    out = []
+    for box in p_el.iter(_w("txbxContent")):
+        if any(a.tag == _MC_FALLBACK or a.tag == _w("txbxContent") for a in box.iterancestors()):
+            continue
+        out.extend(box.iterchildren(_w("p")))
+    return out
 
 
 def _paragraph_text(p_el: Any) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 from assistant.errors import AssistantError
 from assistant.keyword import KeywordFilters, KeywordIndex, Tokenizer
 from assistant.settings import Settings, get_settings
-from assistant.store import DocStore, StoredChunk, VectorStore, chroma_where
+from assistant.store import DocStore, StoredChunk, VectorIndexError, VectorStore, chroma_where
 
 RRF_K = 60
 CANDIDATES = 50
@@ -153,6 +153,7 @@ class KnowledgeBase:
         self._titles: dict[str, list[str]] | None = None
         self._titles_gen = -1
         self._lock = threading.RLock()
+        self.warnings: list[str] = []  # problems the last search worked around (e.g. damaged vector index)
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder=None, auto_samples: bool = True) -> KnowledgeBase:
@@ -254,6 +255,12 @@ class KnowledgeBase:
         """Phase 2: embed chunks without a vector (cache first), upsert them, mark them. Resumable at any
         point; KeyboardInterrupt propagates after the last finished batch is recorded."""
         vs = self.vectors
+        if self.docstore.get_meta("vectors_dirty") == "1" or not vs.healthy():
+            # A writer was killed mid-upsert or the index is damaged: rebuild it. Vectors come from the cache,
+            # so this costs Chroma inserts, not embedding time.
+            self.reembed()
+            vs = self.vectors
+            self.docstore.set_meta("vectors_dirty", "0")
         self.flush_pending_deletes()
         total = self.docstore.count_chunks(embedded=False)
         if limit is not None:
@@ -268,8 +275,12 @@ class KnowledgeBase:
                 break
             last_rowid = rows[-1][0]
             chunks = [c for _, c in rows]
+            # Embed first (the slow part, interruptible), then mark the store dirty only around the write.
+            self.embedder.embed_documents([c.embed_text for c in chunks])
+            self.docstore.set_meta("vectors_dirty", "1")
             vs.upsert([c.chunk_id for c in chunks], [c.embed_text for c in chunks], [c.meta for c in chunks])
             self.docstore.mark_embedded([c.chunk_id for c in chunks])
+            self.docstore.set_meta("vectors_dirty", "0")
             done += len(chunks)
             if on_progress:
                 on_progress(done, total)
@@ -336,10 +347,18 @@ class KnowledgeBase:
         if mode in ("hybrid", "bm25"):
             kw_hits, coverage = self.keyword_index().search(query, n_cand, _kw_filters(f))
         dense_hits: list[tuple[str, float]] = []
+        self.warnings = []
         if mode in ("hybrid", "dense") and self.docstore.count_chunks(embedded=True):
             vec = self.embedder.embed_query(query)
             where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
-            dense_hits = self.vectors.query(vec, n_cand, where)
+            try:
+                dense_hits = self.vectors.query(vec, n_cand, where)
+            except VectorIndexError as err:
+                if mode == "dense":
+                    raise
+                # Keep answering with keywords; the next index run rebuilds the vectors from the cache.
+                self.docstore.set_meta("vectors_dirty", "1")
+                self.warnings.append(str(err))
 
         w_bm25 = BM25_MIN_WEIGHT + (BM25_MAX_WEIGHT - BM25_MIN_WEIGHT) * coverage
         if mode == "bm25":

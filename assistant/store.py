@@ -25,7 +25,14 @@ from assistant.errors import StoreError
 from assistant.settings import Settings
 
 COLLECTION = "gongwen_kb"
+
+
+class VectorIndexError(StoreError):
+    """Chroma failed a query or write (e.g. its HNSW index lost entries when a process was killed mid-write).
+    Search falls back to keywords; the next `assistant index` rebuilds the collection from the vector cache."""
+
 REEMBED_COMMAND = "assistant index --reembed"
+REBUILD_COMMAND = "assistant index --embed-only"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -351,7 +358,27 @@ class VectorStore:
             self.collection.delete(ids=list(ids[i : i + 5000]))
 
     def count(self) -> int:
-        return self.collection.count()
+        try:
+            return self.collection.count()
+        except Exception as err:
+            raise VectorIndexError(f"向量库读取失败：{err}", hint=f"运行 `{REBUILD_COMMAND}` 重建向量索引") from err
+
+    def healthy(self) -> bool:
+        """A filtered and an unfiltered probe query both succeed (a collection damaged by a killed writer
+        fails with 'Error finding id')."""
+        try:
+            n = self.collection.count()
+            if n == 0:
+                return True
+            probe = [1.0] + [0.0] * (int(self.embedder.dimension) - 1)
+            k = min(n, 100)
+            self.collection.query(query_embeddings=[probe], n_results=k, include=["distances"])
+            for kind in ("report", "regulation"):
+                self.collection.query(query_embeddings=[probe], n_results=k, where={"kind": kind},
+                                      include=["distances"])
+            return True
+        except Exception:
+            return False
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
               ) -> list[tuple[str, float]]:
@@ -359,8 +386,11 @@ class VectorStore:
         n = self.count()
         if n == 0:
             return []
-        res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, n), where=where or None,
-                                    include=["distances"])
+        try:
+            res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, n), where=where or None,
+                                        include=["distances"])
+        except Exception as err:  # chromadb's InternalError and friends
+            raise VectorIndexError(f"向量库查询失败：{err}", hint=f"运行 `{REBUILD_COMMAND}` 重建向量索引") from err
         ids = res["ids"][0]
         dists = res["distances"][0]
         return [(i, similarity_from_distance(d)) for i, d in zip(ids, dists, strict=False)]

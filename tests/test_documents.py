@@ -163,6 +163,30 @@ def test_docx_soft_line_breaks_become_lines(tmp_path: Path) -> None:
     assert texts(source) == ["示例县人民政府办公室", "2025年3月1日"]
 
 
+def test_docx_text_boxes_are_read_once(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+    def box(text: str) -> str:
+        return f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+
+    d = docx.Document()
+    host = d.add_paragraph("正文第一段。")
+    # Modern Word: the same box twice, as DrawingML (mc:Choice) and as VML (mc:Fallback).
+    host._p.append(parse_xml(
+        f'<w:r xmlns:w="{w}" xmlns:mc="{mc}"><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'{box("示例县人民政府文件")}</w:drawing></mc:Choice><mc:Fallback><w:pict>{box("示例县人民政府文件")}'
+        f"</w:pict></mc:Fallback></mc:AlternateContent></w:r>"))
+    d.add_paragraph("正文第二段。")._p.append(parse_xml(
+        f'<w:r xmlns:w="{w}"><w:pict>{box("抄送：县委办公室。")}</w:pict></w:r>'))  # old VML-only box
+    d.save(str(tmp_path / "boxes.docx"))
+    assert texts(read_document(tmp_path / "boxes.docx")) == [
+        "示例县人民政府文件", "正文第一段。", "抄送：县委办公室。", "正文第二段。"]
+
+
 @pytest.mark.parametrize(
     ("n", "fmt", "expected"),
     [(1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (12, "chineseCountingThousand", "十二"),
