@@ -690,7 +690,35 @@ def _signer_required(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     flag = _attr(ctx.genre, "needs_signer", "signer_required")
     direction = str(_attr(ctx.genre, "direction", default=""))
     if flag or (flag is None and "上行" in direction and _is_official(ctx)):
-        yield rule.finding(ctx.doc.doc_number_line, genre=ctx.genre_name)
+        yield rule.finding(ctx.doc.doc_number_line, genre=ctx.genre_name, direction=direction or "上行文")
+
+
+@rule_kind("format_elements", params=("elements",))
+def _format_elements(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
+    """The genre's required_format_elements that the draft lacks. Elements reported by a dedicated rule or
+    invisible in plain text (印章) are listed under params.elsewhere; every element a genre file may name is in
+    params.elements or params.elsewhere (tests/test_genre_coverage.py)."""
+    if ctx.genre is None:
+        return
+    detectors = rule.params["elements"]
+    deferred = rule.params.get("deferred") or {}
+    for element in _as_list(_attr(ctx.genre, "required_format_elements")):
+        spec = detectors.get(element)
+        if spec is None:
+            continue  # in params.elsewhere: another rule reports it, or plain text cannot show it
+        when = deferred.get(element)
+        if when and _as_list(_attr(ctx.genre, when)):
+            continue  # e.g. 附注 of a 请示: notes.content reports it with the content it needs
+        name = spec["field"]
+        if name == "body":
+            present = bool(ctx.body_paragraphs() or ctx.doc.sections)
+        elif name in ("date", "notes", "print_line", "cc_raw"):
+            present = bool(ctx.field_value(name)[0])  # a malformed element is present (its own rule reports it)
+        else:
+            present = bool(getattr(ctx.doc, name, None))
+        if not present:
+            yield rule.finding(None, severity=spec.get("severity"), element=element, genre=ctx.genre_name,
+                               hint=spec.get("hint", ""))
 
 
 # --- content rules ----------------------------------------------------------------------------------------
@@ -719,36 +747,56 @@ def _request_in_report(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]
                 break
 
 
-def _closing_phrases(genre: Any) -> list[tuple[str, str | None, str | None, str | None]]:
-    """(phrase, regex, severity, source) from the genre file's customary closing."""
+@dataclass(frozen=True)
+class _Closing:
+    text: str
+    pattern: str | None
+    severity: str | None
+    source: str | None
+    message: str | None
+    required: bool
+    when_title_ends_with: tuple[str, ...]
+
+
+def _closing_phrases(genre: Any) -> list[_Closing]:
+    """The genre file's customary closings (plain strings count as required, as in a hand-written genre)."""
     out = []
     for item in _as_list(_attr(genre, "closing", "closings", "closing_phrases")):
         if isinstance(item, str):
-            out.append((item, None, None, None))
+            out.append(_Closing(item, None, None, None, None, True, ()))
             continue
         text = _attr(item, "text", "phrase")
         severity = _attr(item, "severity")
         if text:
-            out.append((str(text), _attr(item, "pattern"), severity if severity in SEVERITIES else None,
-                        _attr(item, "source")))
+            out.append(_Closing(str(text), _attr(item, "pattern"), severity if severity in SEVERITIES else None,
+                                _attr(item, "source"), _attr(item, "message"), bool(_attr(item, "required")),
+                                tuple(_as_list(_attr(item, "when_title_ends_with")))))
     return out
 
 
 @rule_kind("closing_phrase")
 def _closing_phrase(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
+    # The phrases are alternatives: ending with any of them (required or merely accepted) is fine.
     phrases = _closing_phrases(ctx.genre)
-    if not phrases:
+    title = norm(ctx.doc.title).rstrip("。.")
+    required = [c for c in phrases if c.required
+                and (not c.when_title_ends_with or title.endswith(c.when_title_ends_with))]
+    if not required:
         return
     paras = _content_paragraphs(ctx)
     candidates = [norm(t) for t in [ctx.doc.closing or ""] + [p.text for p in paras[-3:]]]
-    for text, pattern, _sev, _src in phrases:
-        key = norm(text).rstrip("。")
-        if any((key and key in t) or (pattern and _safe_search(pattern, t)) for t in candidates):
+    for c in phrases:
+        key = norm(c.text).rstrip("。")
+        if any((key and key in t) or (c.pattern and _safe_search(c.pattern, t)) for t in candidates):
             return
-    first, _pattern, severity, src = phrases[0]
-    expected = first if first.endswith("。") else first + "。"
-    yield rule.finding(paras[-1].line if paras else None, severity=severity, source=src,
-                       genre=ctx.genre_name or "本文种", expected=expected)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    worst = min(required, key=lambda c: order.get(c.severity or rule.severity, 9))
+    first = required[0]
+    expected = first.text if first.text.endswith("。") else first.text + "。"
+    others = "”“".join(c.text.rstrip("。") for c in required[1:])
+    yield rule.finding(paras[-1].line if paras else None, severity=worst.severity, source=worst.source,
+                       message=worst.message, genre=ctx.genre_name or "本文种", expected=expected,
+                       others=f"，或“{others}”" if others else "")
 
 
 def _safe_search(pattern: str, text: str) -> bool:
@@ -845,8 +893,10 @@ def _notes_content(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
         if text and all(_safe_search(pt, text) for pt in pats):
             continue
         severity = _attr(req, "severity")
+        example = _attr(req, "example")
         yield rule.finding(line or ctx.doc.date_line, severity=severity if severity in SEVERITIES else None,
-                           source=_attr(req, "source"), name=_attr(req, "name"), genre=ctx.genre_name)
+                           source=_attr(req, "source"), name=_attr(req, "name"), genre=ctx.genre_name,
+                           example=f"，如“{example}”" if example else "")
 
 
 # --- sections ---------------------------------------------------------------------------------------------
@@ -869,8 +919,6 @@ def _sub_requirements(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
         # The body, not the heading: "存在的不足和原因" as a heading does not analyse any cause.
         text = norm("\n".join(s.body_text() for s in sections))
         for sub in subs:
-            if _attr(sub, "required") is False:
-                continue
             name = sub if isinstance(sub, str) else _attr(sub, "name", default="")
             aliases = [str(a) for a in _as_list(_attr(sub, "aliases", "keywords"))] if not isinstance(sub, str) else []
             keys = [norm(k) for k in aliases + [name] if k]

@@ -31,6 +31,7 @@ class Chunk:
     text: str  # shown to users (the section or article text)
     embed_text: str  # title + heading path + text: what is embedded and keyword-indexed
     meta: dict[str, Any] = field(default_factory=dict)
+    tokens: list[str] | None = None  # keyword tokens, filled by the indexer and stored with the chunk
 
     @property
     def hash(self) -> str:

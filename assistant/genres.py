@@ -12,7 +12,10 @@ module is the mechanism only:
 Classification is per section and independent of order: the heading decides (aliases, regexes), then the
 first paragraph (body_aliases), and only then a fallback (default_role for sections that report work done,
 future_role for sections that plan ahead). Roles marked heading_only (存在的不足) are never given by a
-fallback, so removing one section never makes another section take its role.
+fallback, so removing one section never makes another section take its role (the checker's ablation
+relies on this). Documents whose parts have no 序数 use their unnumbered heading lines; a short 请示 without
+headings is matched paragraph by paragraph (text_patterns), and a 请示 may state its request in its last
+lines (tail_patterns).
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from assistant.errors import ConfigError, UnknownGenreError
 from assistant.models import OfficialDocument, Paragraph, Section
 
 Severity = Literal["error", "warning", "info"]
+# 公文格式要素 (GB/T 9704-2012 第7章) a genre may require; the checker's format_elements rule knows each one.
+FormatElement = Literal["发文机关标志", "发文字号", "签发人", "标题", "主送机关", "正文", "附件说明", "发文机关署名",
+                        "成文日期", "印章", "附注", "抄送机关", "印发机关和印发日期"]
 YearRelation = Literal["previous", "next", "none"]
 
 # Headings and phrases are matched after removing spaces (stray spaces such as "2023 年" are common in
@@ -93,29 +99,45 @@ class SubRequirement(_Strict):
     id: str
     name: str
     aliases: list[str] = Field(min_length=1)
-    severity: Severity = "warning"
-    required: bool = True
+    severity: Severity = "warning"  # always checked; a merely advisable content is severity info
     source: str | None = None
 
 
 class Phrase(_Strict):
-    """A closing phrase (特此报告。) or a forbidden phrase (妥否，请批示 inside a 报告)."""
+    """A phrase the checker looks for: its display text, an optional regex (defaults to the literal text; it
+    must match the text, so every phrase in a rule file is a live rule), severity, source and message."""
 
     text: str = Field(min_length=1)
     pattern: str | None = None  # regex; defaults to the literal text
-    category: str | None = None  # request_wording | colloquial | …
     severity: Severity = "info"
-    required: bool = False
     source: str
-    message: str | None = None
+    message: str | None = None  # replaces the checker's generic message for this phrase
 
     _rx: re.Pattern[str] = PrivateAttr()
 
     def model_post_init(self, __context: Any) -> None:
         self._rx = _compile(self.pattern, "短语正则") if self.pattern else re.compile(re.escape(norm(self.text)))
+        if not self._rx.search(norm(self.text)):
+            raise ValueError(f"短语正则“{self.pattern}”匹配不到它自己的示例文字“{self.text}”")
 
     def search(self, text: str) -> re.Match[str] | None:
         return self._rx.search(norm(text))
+
+
+class ClosingPhrase(Phrase):
+    """A customary closing (结语). The phrases of a genre are alternatives: the draft should end with one of
+    them. When any phrase is `required`, a draft ending with none gets one finding (the most severe required
+    phrase's severity); phrases not required are accepted as closings but never demanded. `when_title_ends_with`
+    limits the requirement to drafts whose title ends with one of those words (a 总结 sent up as a 报告)."""
+
+    required: bool = False
+    when_title_ends_with: list[str] = Field(default_factory=list)
+
+
+class ForbiddenPhrase(Phrase):
+    """Wording that must not appear in the genre (妥否，请批示 inside a 报告; colloquial words)."""
+
+    category: str | None = None  # request_wording | colloquial | …
 
 
 class NotesRequirement(_Strict):
@@ -123,9 +145,10 @@ class NotesRequirement(_Strict):
 
     id: str
     name: str
-    patterns: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)  # all must be found in the 附注
     severity: Severity = "warning"
     source: str
+    example: str | None = None  # a 附注 that satisfies the requirement, shown in the fix (and checked here)
 
     @field_validator("patterns")
     @classmethod
@@ -133,6 +156,12 @@ class NotesRequirement(_Strict):
         for p in value:
             _compile(p, "附注要求正则")
         return value
+
+    @model_validator(mode="after")
+    def _example_satisfies(self) -> NotesRequirement:
+        if self.example and not all(re.search(p, norm(self.example)) for p in self.patterns):
+            raise ValueError(f"附注要求“{self.id}”的示例“{self.example}”不满足它自己的正则")
+        return self
 
 
 class Role(_Strict):
@@ -146,6 +175,7 @@ class Role(_Strict):
     aliases: list[str | Alias] = Field(default_factory=list)
     body_aliases: list[str] = Field(default_factory=list)  # regexes on the first paragraph
     text_patterns: list[str] = Field(default_factory=list)  # for documents without numbered sections
+    tail_patterns: list[str] = Field(default_factory=list)  # the last lines of a document with sections
     keywords: list[str] = Field(default_factory=list)
     source: str | None = None
     practice: bool = False  # rule of practice (惯例), no written regulation behind it
@@ -157,6 +187,7 @@ class Role(_Strict):
     _aliases: list[tuple[re.Pattern[str], float]] = PrivateAttr(default_factory=list)
     _body: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
     _text: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
+    _tail: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Role:
@@ -171,6 +202,7 @@ class Role(_Strict):
         ]
         self._body = [_compile(p, "段首用语") for p in self.body_aliases]
         self._text = [_compile(p, "正文用语") for p in self.text_patterns]
+        self._tail = [_compile(p, "结尾用语") for p in self.tail_patterns]
         for sub in self.sub_requirements:
             for a in sub.aliases:
                 _compile(a, "子要求用语")
@@ -186,6 +218,9 @@ class Role(_Strict):
     def text_match(self, paragraph: str) -> bool:
         return any(rx.search(paragraph) for rx in self._text)
 
+    def tail_match(self, paragraph: str) -> bool:
+        return any(rx.search(paragraph) for rx in self._tail)
+
 
 class Genre(_Strict):
     """The rules of one genre (文种), as written in knowledge/genres/<id>.yaml."""
@@ -200,12 +235,12 @@ class Genre(_Strict):
     needs_signer: bool
     title_patterns: list[str] = Field(min_length=1)
     detect_keywords: list[Keyword] = Field(min_length=1)
-    required_format_elements: list[str] = Field(default_factory=list)
+    required_format_elements: list[FormatElement] = Field(default_factory=list)
     default_role: str | None = None  # unmatched level-1 sections that report work done
     future_role: str | None = None  # unmatched level-1 sections that plan ahead
     sections: list[Role] = Field(min_length=1)
-    closing: list[Phrase] = Field(default_factory=list)
-    forbidden_phrases: list[Phrase] = Field(default_factory=list)
+    closing: list[ClosingPhrase] = Field(default_factory=list)
+    forbidden_phrases: list[ForbiddenPhrase] = Field(default_factory=list)
     notes_requirements: list[NotesRequirement] = Field(default_factory=list)
 
     _titles: list[re.Pattern[str]] = PrivateAttr(default_factory=list)
@@ -224,6 +259,13 @@ class Genre(_Strict):
                 raise ValueError(f"{attr} “{rid}”不是本文种的章节 id（可选：{'、'.join(ids)}）")
             if self.role(rid).heading_only:
                 raise ValueError(f"{attr} “{rid}”标为 heading_only，不能作为兜底章节")
+        # needs_recipients / needs_signer are what the checker enforces; the element list must agree with them.
+        for flag, element in (("needs_recipients", "主送机关"), ("needs_signer", "签发人")):
+            if getattr(self, flag) != (element in self.required_format_elements):
+                raise ValueError(f"{flag} 为 {getattr(self, flag)}，与 required_format_elements "
+                                 f"{'缺少' if getattr(self, flag) else '含有'}“{element}”不一致")
+        if self.needs_signer and self.direction != "上行文":
+            raise ValueError("只有上行文需要标注签发人（条例第九条（六）），needs_signer 与 direction 不一致")
         self._titles = [_compile(p, "标题格式") for p in self.title_patterns]
         return self
 
@@ -438,7 +480,8 @@ def detect_genre(doc: OfficialDocument, directory: Path | str | None = None) -> 
             scored.append((score, pattern, kws, g))
         scored.sort(key=lambda x: -x[0])
         best_score, pattern, kws, best = scored[0]
-        if pattern and best_score > scored[1][0]:
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if pattern and best_score > runner_up:
             words = "、".join(k.phrase for k in kws)
             reason = f"标题“{doc.title}”符合{best.name}的标题格式" + (f"，含“{words}”" if words else "")
             return GenreMatch(best, best_score, reason, "title")
@@ -479,7 +522,7 @@ class RoleHit:
     found: bool = False
     sections: list[Section] = field(default_factory=list)
     score: float = 0.0
-    via: str | None = None  # heading | first_paragraph | fallback | text
+    via: str | None = None  # heading | first_paragraph | fallback | heading_line | text
     line: int | None = None
     source: str | None = None
 
@@ -511,10 +554,7 @@ def _first_paragraph(section: Section) -> str:
         return section.inline_text
     if section.paragraphs:
         return section.paragraphs[0].text
-    if section.children:
-        child = section.children[0]
-        return child.heading + (child.inline_text or (child.paragraphs[0].text if child.paragraphs else ""))
-    return ""
+    return ""  # not the first child's text: a theme (（一）…) does not say what the whole part is
 
 
 def _heading_text(section: Section) -> str:
@@ -591,6 +631,22 @@ def _text_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
     return paras
 
 
+def _tail_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
+    """The last paragraph of the body (inside the last section, however deep) and the closing."""
+    paras: list[Paragraph] = []
+    if doc.sections:
+        last = doc.sections[-1]
+        while last.children:
+            last = last.children[-1]
+        if last.paragraphs:
+            paras.append(last.paragraphs[-1])
+        elif last.inline_text:
+            paras.append(Paragraph(last.inline_text, last.line))
+    if doc.closing:
+        paras.append(Paragraph(doc.closing, doc.closing_line or 0))
+    return paras
+
+
 def _mark(hit: RoleHit, score: float, via: str | None, line: int | None, section: Section | None = None) -> None:
     if section is not None and all(s is not section for s in hit.sections):
         hit.sections.append(section)
@@ -627,6 +683,17 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
                 continue
             for p in _text_paragraphs(doc):
                 if role.text_match(norm(p.text)):
+                    _mark(hit, 0.6, "text", p.line or None)
+                    break
+    else:
+        # A 请示 may put its request in the closing lines rather than under a heading of its own.
+        tail = _tail_paragraphs(doc)
+        for role in genre.sections:
+            hit = hits[role.id]
+            if hit.found or not role.tail_patterns:
+                continue
+            for p in tail:
+                if role.tail_match(norm(p.text)):
                     _mark(hit, 0.6, "text", p.line or None)
                     break
     return list(hits.values())

@@ -174,8 +174,8 @@ class Indexer:
             except AssistantError as err:
                 report.failed.append(FileFailure(str(path), str(err)))
                 continue
-            except (OSError, ValueError, UnicodeError, RuntimeError) as err:  # a parser's own failure
-                report.failed.append(FileFailure(str(path), f"处理失败：{err}"))
+            except Exception as err:  # noqa: BLE001 - one bad file must never abort the batch
+                report.failed.append(FileFailure(str(path), f"处理失败（{type(err).__name__}）：{err}"))
                 continue
             getattr(report, status).append(str(path))
             report.chunks_added += added
@@ -209,6 +209,11 @@ class Indexer:
             return "unchanged", 0, 0
         src = read_document(path)
         chunks, record, reg = self._chunk(src, path, doc_id, h, kind)
+        tokenizer = self.kb.tokenizer
+        if reg is not None:
+            tokenizer.add_words([reg.title, reg.title.removeprefix("中华人民共和国")])
+        for c in chunks:  # tokenised once here, so rebuilding the keyword index later is cheap
+            c.tokens = tokenizer.tokenize(c.embed_text)
         added, removed = self.docstore.replace_document(record, chunks)
         if reg is not None:
             self._article_store_add(reg, source)

@@ -102,10 +102,12 @@ class KeywordIndex:
 
     # --- build / persist -------------------------------------------------------------------------------
     def build(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]],
-              generation: int) -> None:
+              generation: int, tokens: Sequence[list[str] | None] | None = None) -> None:
+        """Index `texts`; `tokens[i]`, when given and not None, is used instead of tokenising `texts[i]`."""
         import bm25s
 
-        tokens = [self.tokenizer.tokenize(t) for t in texts]
+        given = list(tokens) if tokens is not None else [None] * len(texts)
+        tokens = [tk if tk is not None else self.tokenizer.tokenize(t) for t, tk in zip(texts, given, strict=True)]
         self.ids = list(ids)
         self.columns = {c: np.array([str(m.get(c) or "") for m in metas], dtype=object) for c in self.COLUMNS}
         self.years = np.array([int(m.get("year") or 0) for m in metas], dtype=np.int32)

@@ -218,12 +218,13 @@ class KnowledgeBase:
             idx = KeywordIndex(self.settings.store_dir / "bm25", self.tokenizer)
             if not idx.load(gen):
                 self.tokenizer.add_words(d.title for d in self.docstore.documents("regulation"))
-                ids, texts, metas = [], [], []
-                for cid, text, meta in self.docstore.iter_chunks():
+                ids, texts, metas, tokens = [], [], [], []
+                for cid, text, meta, toks in self.docstore.iter_chunks():
                     ids.append(cid)
                     texts.append(text)
                     metas.append(meta)
-                idx.build(ids, texts, metas, gen)
+                    tokens.append(toks)
+                idx.build(ids, texts, metas, gen, tokens)
                 with contextlib.suppress(OSError):  # read-only home: keep it in memory
                     idx.save()
             self._keyword = idx
@@ -348,7 +349,7 @@ class KnowledgeBase:
             kw_hits, coverage = self.keyword_index().search(query, n_cand, _kw_filters(f))
         dense_hits: list[tuple[str, float]] = []
         self.warnings = []
-        if mode in ("hybrid", "dense") and self.docstore.count_chunks(embedded=True):
+        if mode in ("hybrid", "dense") and self.docstore.has_embedded():
             vec = self.embedder.embed_query(query)
             where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
             try:
@@ -401,7 +402,8 @@ class KnowledgeBase:
                 continue
             match = mode if mode != "hybrid" else (
                 "hybrid" if cid in dense_of and cid in bm25_of else "dense" if cid in dense_of else "bm25")
-            take(c, min(1.0, fused[cid] / best_possible), match)
+            # 1.0 is reserved for an explicitly named article when there is one.
+            take(c, min(0.99 if direct else 1.0, fused[cid] / best_possible), match)
         return out[:k]
 
     @staticmethod

@@ -97,17 +97,38 @@ class DocStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        try:
-            self.conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"知识库文件无法打开：{path}（{err}）", hint="检查磁盘空间与权限，或删除该目录后重建索引") from err
         self._lock = threading.RLock()
+        # One connection per thread (the UI searches while a background thread embeds); WAL lets readers
+        # run beside the single writer, and SQLite's own locking serialises writes across threads/processes.
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self.conn.executescript(_SCHEMA)
+        cols = {r[1] for r in self.conn.execute("PRAGMA table_info(chunks)")}
+        if "tokens" not in cols:  # stores made before tokens were kept with the chunks
+            self.conn.execute("ALTER TABLE chunks ADD COLUMN tokens TEXT")
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.DatabaseError as err:
+                raise StoreError(f"知识库文件无法打开：{self.path}（{err}）",
+                                 hint="检查磁盘空间与权限，或删除该目录后重建索引") from err
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
 
     def close(self) -> None:
-        self.conn.close()
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     # --- meta ------------------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -162,11 +183,12 @@ class DocStore:
                     m = c.meta
                     cur.execute(
                         "INSERT OR REPLACE INTO chunks (chunk_id, doc_id, seq, text, embed_text, meta, hash, kind,"
-                        " genre, role, year, article_index, article_suffix, embedded)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+                        " genre, role, year, article_index, article_suffix, embedded, tokens)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
                         (c.chunk_id, c.doc_id, c.seq, c.text, c.embed_text, json.dumps(m, ensure_ascii=False),
                          c.hash, m.get("kind"), m.get("genre"), m.get("role"), m.get("year"),
-                         m.get("article_index"), m.get("article_suffix")),
+                         m.get("article_index"), m.get("article_suffix"),
+                         "\t".join(c.tokens) if c.tokens is not None else None),
                     )
                     cur.execute("DELETE FROM pending_deletes WHERE chunk_id=?", (c.chunk_id,))
                     added += 1
@@ -222,12 +244,20 @@ class DocStore:
     def mark_embedded(self, ids: Iterable[str], value: bool = True) -> None:
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.executemany("UPDATE chunks SET embedded=? WHERE chunk_id=?", [(int(value), i) for i in ids])
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.executemany("UPDATE chunks SET embedded=? WHERE chunk_id=?",
+                                      [(int(value), i) for i in ids])
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
 
     def reset_embedded(self) -> None:
         with self._lock:
             self.conn.execute("UPDATE chunks SET embedded=0")
+
+    def has_embedded(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM chunks WHERE embedded=1 LIMIT 1").fetchone() is not None
 
     def count_chunks(self, kind: str | None = None, embedded: bool | None = None) -> int:
         sql, args = "SELECT COUNT(*) FROM chunks WHERE 1=1", []
@@ -251,10 +281,12 @@ class DocStore:
                 out[r[0]] = StoredChunk(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), bool(r[6]))
         return out
 
-    def iter_chunks(self) -> Iterable[tuple[str, str, dict[str, Any]]]:
-        """(chunk id, embedded text, metadata) of every chunk, for rebuilding the keyword index."""
-        for r in self.conn.execute("SELECT chunk_id, embed_text, meta FROM chunks ORDER BY rowid"):
-            yield r[0], r[1], json.loads(r[2])
+    def iter_chunks(self) -> Iterable[tuple[str, str, dict[str, Any], list[str] | None]]:
+        """(chunk id, embedded text, metadata, stored keyword tokens or None) of every chunk, for rebuilding
+        the keyword index."""
+        for r in self.conn.execute("SELECT chunk_id, embed_text, meta, tokens FROM chunks ORDER BY rowid"):
+            toks = None if r[3] is None else (r[3].split("\t") if r[3] else [])
+            yield r[0], r[1], json.loads(r[2]), toks
 
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         rows = self.conn.execute(
@@ -383,11 +415,8 @@ class VectorStore:
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
               ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity clipped to [0, 1]), best first."""
-        n = self.count()
-        if n == 0:
-            return []
         try:
-            res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, n), where=where or None,
+            res = self.collection.query(query_embeddings=[list(vector)], n_results=k, where=where or None,
                                         include=["distances"])
         except Exception as err:  # chromadb's InternalError and friends
             raise VectorIndexError(f"向量库查询失败：{err}", hint=f"运行 `{REBUILD_COMMAND}` 重建向量索引") from err

@@ -34,7 +34,7 @@ GENRE = {
         {"id": "measures", "name": "上一年度主要举措和成效", "required": True, "year_relation": "previous",
          "source": "督察规定（一）"},
         {"id": "shortcomings", "name": "存在的不足和原因", "required": True, "source": "督察规定（二）",
-         "sub_requirements": [{"name": "原因分析", "aliases": ["原因"], "required": True}]},
+         "sub_requirements": [{"name": "原因分析", "aliases": ["原因"]}]},
         {"id": "next_year", "name": "下一年度主要安排", "required": True, "year_relation": "next",
          "source": "督察规定（四）"},
         {"id": "other", "name": "其他需要报告的情况", "required": False},
@@ -180,6 +180,16 @@ CASES: dict[str, tuple] = {
                       {"genre": {"id": "request", "name": "请示", "notes_requirements": [
                           {"id": "contact", "name": "联系人及联系电话", "patterns": ["联系人", "联系电话|电话"],
                            "severity": "warning", "source": "惯例"}]}}),
+    "format.element_missing": (
+        [body("一、甲", "全年办结案件320件。", issuer="示例局"),
+         body("一、甲", "全年办结案件320件。", date="2024年2月26日", date_line=3),
+         body(issuer="示例局", date="2024年2月26日")],
+        [body("一、甲", "全年办结案件320件。", issuer="示例局", date="2024年2月26日", date_line=4),
+         # a malformed date is present (date.separators reports its form)
+         body("一、甲", "全年办结案件320件。", "示例局", "2024.2.26", issuer="示例局")],
+        {"genre": {"id": "t", "name": "年度工作总结",
+                   "required_format_elements": ["标题", "正文", "发文机关署名", "成文日期", "印章"]}},
+    ),
     "recipients.colon": ([body("区委、区政府", recipients=["区委", "区政府"], recipients_line=1)],
                          [body("区委、区政府：", recipients=["区委", "区政府"], recipients_line=1),
                           body("区委、区政府:", recipients=["区委", "区政府"], recipients_line=1)],
@@ -586,3 +596,53 @@ def test_request_without_closing_gets_the_genre_severity():
     report = check_text(REQUEST.replace("特此报告。\n", ""))
     [closing] = [f for f in report.findings if f.rule == "closing.customary"]
     assert closing.severity == "warning" and "妥否，请批示" in closing.message
+
+
+def test_request_notes_need_contact_and_phone_as_the_genre_file_says():
+    without = check_text(REQUEST.replace("（联系人：王明，联系电话：0595-12345678）", "（此件不公开）"))
+    [f] = [f for f in without.findings if f.rule == "notes.content"]
+    assert f.severity == "warning" and "联系人及联系电话" in f.message
+    assert "国家行政机关公文处理办法" in f.source and "联系人：×××" in f.fix
+    assert f.line == 13  # the 附注 line
+    phone_only = check_text(REQUEST.replace("联系人：王明，", ""))
+    assert [f.rule for f in phone_only.findings].count("notes.content") == 1  # every pattern must be there
+    no_notes = check_text(REQUEST.replace("\n（联系人：王明，联系电话：0595-12345678）\n", "\n"))
+    [f] = [f for f in no_notes.findings if f.rule == "notes.content"]
+    assert f.line == 11  # pointed at the 成文日期 under which the 附注 goes
+    assert not any(f.rule == "format.element_missing" and "附注" in f.message for f in no_notes.findings)
+    ok = check_text(REQUEST.replace("（联系人：王明，联系电话：0595-12345678）", "（此件不公开。联系人：王明，电话：12345678）"))
+    assert not any(f.rule == "notes.content" for f in ok.findings)
+    # A report has no such requirement.
+    assert not any(f.rule == "notes.content" for f in check_text(SAMPLE_REPORT).findings)
+
+
+@pytest.mark.parametrize("closing", ["妥否，请批示。", "当否，请批复。", "以上请示如无不妥，请批准。", "特此请示，请批复。"])
+def test_any_customary_request_closing_satisfies_the_required_closing(closing):
+    report = check_text(REQUEST.replace("特此报告。", closing))
+    assert not any(f.rule == "closing.customary" for f in report.findings)
+
+
+def test_request_without_any_closing_is_a_warning_naming_the_alternatives():
+    report = check_text(REQUEST.replace("特此报告。\n", "请领导审阅。\n"))
+    [f] = [f for f in report.findings if f.rule == "closing.customary"]
+    assert f.severity == "warning" and "妥否，请批示" in f.message and "以上请示如无不妥" in f.message
+    assert f.source == "惯例（请示结语）"
+
+
+def test_report_without_closing_is_info_and_with_it_is_clean():
+    assert not any(f.rule == "closing.customary" for f in check_text(SAMPLE_REPORT).findings)
+    report = check_text(SAMPLE_REPORT.replace("特此报告。\n", ""))
+    [f] = [f for f in report.findings if f.rule == "closing.customary"]
+    assert f.severity == "info" and "特此报告。" in f.message and not report.has_errors
+
+
+def test_closing_that_is_not_required_is_accepted_but_never_demanded():
+    genre = {"id": "t", "name": "测试报告", "closing": [
+        {"text": "特此报告。", "required": False, "severity": "warning", "source": "惯例"}]}
+    assert not run("closing.customary", body("一、甲", "以上。"), genre=genre)
+    genre["closing"][0]["required"] = True
+    [f] = run("closing.customary", body("一、甲", "以上。"), genre=genre)
+    assert f.severity == "warning" and f.source == "惯例"
+    genre["closing"][0]["when_title_ends_with"] = ["报告"]
+    assert not run("closing.customary", body("一、甲", "以上。", title="示例局2023年工作总结"), genre=genre)
+    assert run("closing.customary", body("一、甲", "以上。", title="示例局关于2023年工作情况的报告"), genre=genre)

@@ -110,7 +110,8 @@ def test_report_genres_forbid_request_wording_and_request_requires_closing_and_c
     assert not any(p.search("特此报告。") for p in request_words)
     colloquial = [p for p in fazhi.forbidden_phrases if p.category == "colloquial"]
     assert colloquial and all(p.severity == "warning" for p in colloquial)
-    assert fazhi.closing_phrases == ["特此报告。"]
+    assert fazhi.closing_phrases == ["特此报告。", "以上报告，请审阅。"]
+    assert [p.required for p in fazhi.closing] == [True, False]  # 特此报告 demanded (info), the other accepted
 
     request = get_genre("请示")
     assert request.closing and all(p.required for p in request.closing)
@@ -235,6 +236,22 @@ def test_order_independent_and_themed_measures_share_a_role():
     assert not hits["other"].found and hits["other"].required is False
     assert [h.role for h in classify_sections(doc, genre)][:4] == [
         "measures", "shortcomings", "first_responsible", "next_year"]  # customary order of the genre
+
+
+def test_first_paragraph_decides_when_the_heading_is_a_theme():
+    genre = get_genre("fazhi_report")
+    doc = _doc([
+        ("一、", "2023年主要工作举措", "完成合法性审查32件。"),
+        ("二、", "强化组织领导，压实法治责任", "区政府主要负责同志认真履行推进法治建设第一责任人职责，主持专题会议4次。"),
+        ("三、", "存在的不足和原因", "执法力量不足。究其原因，编制有限。"),
+        ("四、", "2024年工作安排", "一是强化学法用法。"),
+    ])
+    hits = {h.role: h for h in classify_sections(doc, genre)}
+    assert doc.sections[1].role == "first_responsible" and hits["first_responsible"].via == "first_paragraph"
+    # A theme whose body merely mentions the duty further on is still a measure.
+    doc.sections[1].paragraphs = [Paragraph("全年召开常务会议12次。区政府主要负责同志履行第一责任人职责。", 21)]
+    classify_sections(doc, genre)
+    assert doc.sections[1].role == "measures"
 
 
 def test_shortcomings_never_given_without_heading_evidence():
@@ -465,3 +482,29 @@ def test_common_other_names_resolve_and_are_unambiguous():
         for other in genre.also_known_as + [genre.name]:
             assert other not in seen, f"{other} names both {seen.get(other)} and {genre.id}"
             seen[other] = genre.id
+
+
+def test_request_items_in_the_closing_lines_of_a_request_with_sections():
+    genre = get_genre("请示")
+    doc = _doc([("一、", "基本情况", "我局办公楼建于1998年，屋面渗漏严重。"),
+                ("二、", "维修方案和资金测算", "经测算，维修需资金50万元。\n恳请县人民政府安排维修资金50万元。")],
+               title="××局关于申请办公楼维修资金的请示")
+    doc.closing, doc.closing_line = "妥否，请批示。", 40
+    hits = {h.role: h for h in classify_sections(doc, genre)}
+    assert hits["request_items"].found and hits["request_items"].via == "text"
+    assert hits["request_items"].line == 22
+    # Without such a sentence the request is missing, whatever the closing formula says.
+    doc.sections[1].paragraphs.pop()
+    hits = {h.role: h for h in classify_sections(doc, genre)}
+    assert not hits["request_items"].found
+
+
+def test_a_rule_directory_with_one_genre_works(tmp_path):
+    d = tmp_path / "one"
+    d.mkdir()
+    (d / "request.yaml").write_text((GENRES_DIR / "request.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert list(load_genres(d)) == ["request"]
+    match = detect_genre(OfficialDocument(title="××局关于申请经费的请示"), directory=d)
+    assert match is not None and match.id == "request"
+    with pytest.raises(UnknownGenreError, match="请示"):
+        get_genre("法治政府建设年度报告", directory=d)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.articles import ArticleStore
@@ -228,10 +229,59 @@ def test_sigkill_mid_run_then_rerun_gives_exact_counts(tmp_path, regulations_dir
     assert stats["pending"] == 0 and stats["embedded"] == stats["chunks"]
     kb = KnowledgeBase(Settings(home=home, embedder="hash"))
     assert kb.vectors.count() == stats["chunks"]  # no duplicates, no losses in Chroma
+    assert kb.vectors.healthy()
+    assert kb.search("安全生产", k=3, filters={"kind": "regulation"}, mode="dense")
     store = ArticleStore(Settings(home=home))
     assert len(store.titles()) == len({kb.docstore.get_document(d.doc_id).title for d in kb.docstore.documents("regulation")})
     store.close()
     # And a rerun finds everything unchanged.
     again = _run_index(env, folder, kill_after=None)
     assert again["unchanged"] == len(chosen) + 0 and again["chunks_added"] == 0
+    kb.close()
+
+
+def test_other_embedder_is_refused_until_reembed(tmp_path):
+    from assistant.errors import StoreError
+
+    docs = tmp_path / "docs"
+    _copy_samples(docs, 1)
+    kb = _kb(tmp_path / "home")
+    kb.index([docs])
+    n = kb.embed_pending()
+    kb.close()
+    other = _kb(tmp_path / "home", embedder=HashEmbeddings(dimension=32))
+    with pytest.raises(StoreError, match="assistant index --reembed"):
+        other.search("工作", k=3)
+    assert other.search("工作", k=3, mode="bm25")  # keywords still work
+    other.reembed()
+    assert other.embed_pending() == n
+    assert other.vectors.collection.metadata["dimension"] == 32
+    assert other.search("工作", k=3, mode="dense")
+    other.close()
+
+
+def test_damaged_vector_index_falls_back_to_keywords_and_is_rebuilt(tmp_path, monkeypatch):
+    from assistant.store import VectorIndexError, VectorStore
+
+    docs = tmp_path / "docs"
+    _copy_samples(docs, 2)
+    emb = CountingEmbeddings()
+    kb = _kb(tmp_path / "home", embedder=emb)
+    kb.index([docs])
+    n = kb.embed_pending()
+    calls = emb.calls
+
+    def broken(self, vector, k, where=None):
+        raise VectorIndexError("向量库查询失败：Error finding id")
+
+    with monkeypatch.context() as m:
+        m.setattr(VectorStore, "query", broken)
+        hits = kb.search("存在的不足和原因", k=3)
+        assert hits and all(h.match == "bm25" for h in hits)
+        assert kb.warnings and "Error finding id" in kb.warnings[0]
+        assert kb.docstore.get_meta("vectors_dirty") == "1"
+    assert kb.embed_pending() == n  # rebuilt from the vector cache
+    assert emb.calls == calls  # … without embedding anything again
+    assert kb.docstore.get_meta("vectors_dirty") == "0"
+    assert kb.search("存在的不足和原因", k=3, mode="dense")
     kb.close()

@@ -148,3 +148,35 @@ def test_docstore_transaction_rolls_back_on_failure(tmp_path):
         ds.replace_document(_record("d1", 2, "h2"), bad)
     assert [c.text for c in ds.chunks_of("d1")] == ["甲", "乙"]
     assert ds.get_document("d1").content_hash == "h1"
+
+
+def test_docstore_serves_threads_while_another_writes(tmp_path):
+    import threading
+
+    ds = DocStore(tmp_path / "d.sqlite")
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for i in range(30):
+                ds.replace_document(_record(f"w{i}", 2), _chunks(f"w{i}", [f"甲{i}", f"乙{i}"]))
+                ds.mark_embedded([c.chunk_id for c in ds.chunks_of(f"w{i}")])
+        except BaseException as err:  # surfaced below
+            errors.append(err)
+
+    def reader() -> None:
+        try:
+            for _ in range(200):
+                assert ds.count_chunks(embedded=True) <= ds.count_chunks() + 2
+                ds.documents()
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader), threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert ds.count_chunks() == 60 and ds.count_chunks(embedded=True) == 60
+    ds.close()

@@ -33,6 +33,7 @@ def _register() -> None:
         draft_cmd,
         kb_cmd,
         parse_cmd,
+        serve_cmd,
     )
 
 

@@ -58,7 +58,12 @@ def index_command(
         if reembed:
             kb.reembed()
         if targets and not embed_only:
-            report = _phase1(kb, targets, kind, prune, console)
+            try:
+                report = _phase1(kb, targets, kind, prune, console)
+            except KeyboardInterrupt:
+                # Each document is committed on its own: what finished is indexed, a rerun does the rest.
+                typer.echo("已中断。已处理完的文件保留在知识库中；重新运行同一命令即可继续。", err=True)
+                raise typer.Exit(130) from None
         if not no_embed:
             _phase2(kb, report, batch_size, console)
         report.pending = kb.docstore.count_chunks(embedded=False)
