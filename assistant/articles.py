@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import StoreError
 from assistant.models import Article, Regulation
+from assistant.numbering import find_dates, to_halfwidth_digits
 
 DB_NAME = "articles.sqlite3"
-_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS regulations (
@@ -62,11 +61,7 @@ def title_key(title: str) -> str:
 
 def regulation_version(reg: Regulation) -> str:
     """Newest date in the header lines (the version date), ISO; '' when the header has none."""
-    dates = []
-    for line in reg.history:
-        for y, m, d in _DATE_RE.findall(line):
-            dates.append(f"{int(y):04d}-{int(m):02d}-{int(d):02d}")
-    return max(dates, default="")
+    return max((d.iso for line in reg.history for d in find_dates(to_halfwidth_digits(line))), default="")
 
 
 def _hash(reg: Regulation) -> str:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant import numbering
 from assistant.errors import ConfigError
 
 CATALOG_FILE = "catalog.jsonl"
@@ -43,7 +44,6 @@ KINDS = {
 }
 STATUSES = {"现行有效", "已修改", "已废止"}
 
-_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _EVENT_RE = re.compile(r"(通过|公布|修正|修订|施行|发布|批准|印发|颁布|废止)")
 _DASHES = "—–－‐‑‒―−~～"
 _DASH_RE = re.compile(f"[{_DASHES}-]+")
@@ -77,7 +77,13 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     text = str(text).strip()
-    m = (_DATE_RE.search(text) or re.search(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", text)
+    mark = numbering.parse_date(numbering.to_halfwidth_digits(text))  # corpus headers use ２０１２年
+    if mark:
+        try:
+            return date(mark.year, mark.month, mark.day)
+        except ValueError:
+            return None
+    m = (re.search(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})", text)
          or re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text) or re.fullmatch(r"(\d{4})-(\d{1,2})", text)
          or re.fullmatch(r"(\d{4})\s*年?", text))
     if not m:
@@ -157,15 +163,15 @@ class CatalogEntry:
 def _events(history: list[str]) -> list[dict[str, str]]:
     out = []
     for line in history:
-        m = _DATE_RE.match(line.strip())
-        if not m:
+        m = numbering.DATE_RE.match(numbering.to_halfwidth_digits(line.strip()))  # same length: m.end() holds
+        mark = numbering.parse_date(m.group(0)) if m else None
+        if not mark:
             continue
         ev = _EVENT_RE.findall(line[m.end():])
         if not ev:
             continue
-        y, mo, d = (int(x) for x in m.groups())
         try:
-            out.append({"date": date(y, mo, d).isoformat(), "event": ev[-1]})
+            out.append({"date": date(mark.year, mark.month, mark.day).isoformat(), "event": ev[-1]})
         except ValueError:
             continue
     return out

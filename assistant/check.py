@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ConfigError, UnknownGenreError
+from assistant.genres import norm
 from assistant.models import OfficialDocument, Paragraph, Section, SourceText
 
 SEVERITIES = ("error", "warning", "info")
@@ -41,6 +42,11 @@ class Finding:
     line: int | None = None
     source: str | None = None
     fix: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the finding points, as the checklist says it: 第N行, or 全文 for the whole document."""
+        return f"第{self.line}行" if self.line else "全文"
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity, "message": self.message, "line": self.line,
@@ -86,6 +92,15 @@ class CheckReport:
 
     def by_severity(self, severity: str) -> list[Finding]:
         return [f for f in self.findings if f.severity == severity]
+
+    def groups(self) -> list[tuple[str, str, list[Finding]]]:
+        """The checklist's grouping, shared by the CLI and the UI: (severity, Chinese label, findings), most
+        severe first, empty groups left out."""
+        return [(sev, label, items) for sev, label in SEVERITY_LABELS.items() if (items := self.by_severity(sev))]
+
+    def counts_text(self) -> str:
+        """错误 1 项，警告 0 项，提示 2 项"""
+        return "，".join(f"{label} {len(self.by_severity(sev))} 项" for sev, label in SEVERITY_LABELS.items())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -246,17 +261,6 @@ def _validate_rule(raw: Any, path: Path) -> FormatRule:
 # ---------------------------------------------------------------------------------------------------------
 # Text helpers
 # ---------------------------------------------------------------------------------------------------------
-
-_SPACES_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-_HALFWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-
-
-def norm(text: str | None) -> str:
-    """Remove stray spaces and make digits half-width; brackets and colons are kept as written."""
-    if not text:
-        return ""
-    return _SPACES_RE.sub("", text).translate(_HALFWIDTH)
-
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 # Loose forms of tail elements, to find them when they are too malformed for the parser.

@@ -23,18 +23,17 @@ from typing import Any
 
 from assistant.catalog import Catalog, CatalogEntry, load_catalog, normalize_title, parse_date
 from assistant.models import Paragraph, SourceText
-from assistant.numbering import CN_NUM, cn_to_int, format_article
+from assistant.numbering import (
+    CITED_ARTICLE_MORE_RE,
+    CITED_ARTICLE_RANGE_RE,
+    CITED_ARTICLE_RE,
+    cn_to_int,
+    format_article,
+)
+from assistant.structure import as_paragraphs, parse_official
 
 # ------------------------------------------------------------------------------------------------ patterns
 
-_NUM = rf"(?:{CN_NUM}|[0-9０-９]+)"
-_ARTICLE_RE = re.compile(
-    rf"\s*(?:的)?第\s*(?P<a>{_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?"
-    rf"(?:第(?P<c>{_NUM})款)?(?:第[（(](?P<i>{_NUM})[）)]项|第(?P<i2>{_NUM})项|[（(](?P<i3>{_NUM})[）)]项?)?"
-)
-_RANGE_RE = re.compile(rf"\s*(?P<sep>至|到|—|－|-|~|～)\s*第?\s*(?P<a>{_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?")
-_MORE_RE = re.compile(rf"\s*(?P<sep>、|和|及|以及|，)\s*第\s*(?P<a>{_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?"
-                      rf"(?:第(?P<c>{_NUM})款)?(?:第[（(](?P<i>{_NUM})[）)]项|第(?P<i2>{_NUM})项)?")
 _VERSION_IN_TITLE_RE = re.compile(r"[（(]\s*(?P<y>\d{4})\s*年?\s*(?P<w>修正|修订|修正本|修订本|修正文本|修订文本|版)?\s*[)）]$")
 _VERSION_AFTER_RE = re.compile(r"\s*[（(]\s*(?P<y>\d{4})\s*年?\s*(?P<w>修正|修订|修正本|修订本|版)\s*[)）]")
 _DOCNO_AFTER_RE = re.compile(r"\s*[（(][^（()）]{1,20}[〔\[［(（]\s*\d{4}\s*[〕\]］)）][^（()）]{0,8}号[)）]")
@@ -74,6 +73,18 @@ _MINISTRY_RE = re.compile(r"^(?:国家)?[\u4e00-\u9fff]{1,12}?(?:部|委员会|�
 _NOT_LAW = ("办法", "方法", "做法", "用法", "想法", "说法", "书法", "兵法", "算法", "手法", "章法", "技法", "疗法")
 _NOT_PLACE = {"城市", "都市", "超市", "社区", "地区", "山区", "林区", "牧区", "景区", "灾区", "小区", "街区", "城区", "郊区",
               "片区", "湾区", "园区", "辖区", "校区", "矿区", "全国", "各省", "各市", "各县", "各区", "省市", "市县"}
+
+
+# Chinese labels for Citation.match and Citation.kind, shared by the CLI table and the web UI.
+MATCH_LABELS = {
+    "exact": "全称", "short_title": "简称", "alias": "别称", "abbreviation": "缺“中国共产党”", "normalized": "写法差异",
+    "fuzzy": "近似", "none": "未匹配",
+}
+KIND_LABELS = {
+    "law": "法律", "administrative_regulation": "行政法规", "judicial_interpretation": "司法解释",
+    "departmental_rule": "部门规章", "party_regulation": "党内法规", "central_policy": "中央文件", "standard": "国家标准",
+    "local": "地方文件", "other": "非法规", "unknown": "未知",
+}
 
 
 # ------------------------------------------------------------------------------------------------ data
@@ -173,20 +184,20 @@ def _closing(text: str, start: int, limit: int = 200) -> int:
 
 
 def _parse_refs(rest: str) -> tuple[list[ArticleRef], int]:
-    m = _ARTICLE_RE.match(rest)
+    m = CITED_ARTICLE_RE.match(rest)
     if not m:
         return [], 0
     first = ArticleRef(text=m.group(0).strip().removeprefix("的"), index=_num(m["a"]) or 0, suffix=_num(m["s"]) or 0,
                        clause=_num(m["c"]), item=_num(m["i"] or m["i2"] or m["i3"]))
     refs = [first]
     pos = m.end()
-    r = _RANGE_RE.match(rest, pos)
+    r = CITED_ARTICLE_RANGE_RE.match(rest, pos)
     if r:
         first.end_index = _num(r["a"])
         first.text += r.group(0).strip()
         pos = r.end()
     while True:
-        more = _MORE_RE.match(rest, pos)
+        more = CITED_ARTICLE_MORE_RE.match(rest, pos)
         if not more:
             break
         refs.append(ArticleRef(text=more.group(0).strip().lstrip("、和及以，").strip(), index=_num(more["a"]) or 0,
@@ -547,13 +558,10 @@ def _plain(text: str) -> str:
 
 
 def _paragraphs(text_or_source: Any) -> tuple[list[Paragraph], str | None]:
-    if isinstance(text_or_source, SourceText):
-        return list(text_or_source.paragraphs), text_or_source.path
     paragraphs = getattr(text_or_source, "paragraphs", None)
-    if paragraphs is not None and not isinstance(text_or_source, str):  # OfficialDocument
+    if paragraphs is not None and not isinstance(text_or_source, (str, SourceText)):  # OfficialDocument
         return list(paragraphs), getattr(text_or_source, "source", None)
-    text = str(text_or_source)
-    return [Paragraph(text=line, line=n) for n, line in enumerate(text.splitlines(), 1) if line.strip()], None
+    return as_paragraphs(text_or_source if isinstance(text_or_source, SourceText) else str(text_or_source))
 
 
 def check_citations(text_or_source: Any, date: str | Any = None, *, settings: Any = None,
@@ -608,17 +616,10 @@ def citation_findings(citations: list[Citation]) -> list[dict[str, Any]]:
 def document_date(source: SourceText) -> str | None:
     """The 成文日期 of a document (as written), via the structure parser."""
     try:
-        from assistant.structure import parse_official
-    except ImportError:
-        parse_official = None  # type: ignore[assignment]
-    if parse_official is not None:
-        try:
-            doc = parse_official(source)
-        except Exception:  # noqa: BLE001 — a document the parser cannot read still gets its citations checked
-            doc = None
-        if doc is not None and getattr(doc, "date", None):
-            return doc.date
-    return None
+        doc = parse_official(source)
+    except Exception:  # noqa: BLE001 — a document the parser cannot read still gets its citations checked
+        return None
+    return doc.date or None
 
 
 __all__ = ["Citation", "ArticleRef", "check_citations", "citation_findings", "document_date", "extract",

@@ -23,6 +23,14 @@ from typing import Any
 
 from assistant.errors import DocumentError, NeedsOCRError
 from assistant.models import Paragraph, SourceText
+from assistant.numbering import (
+    DOC_NUMBER_TAIL_RE,
+    ENUM_MARK,
+    LOOSE_ARTICLE_MARK,
+    LOOSE_DATE,
+    LOOSE_SEQ_MARK,
+    LOOSE_UNIT_MARK,
+)
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
 SUPPORTED_TEXT = "、".join(s for s in SUPPORTED_SUFFIXES if s != ".markdown")
@@ -311,17 +319,9 @@ def _is_latin(c: str) -> bool:
 # Line-wrap repair
 # ---------------------------------------------------------------------------------------------------------
 
-_CN = "零〇○一二三四五六七八九十百千"
 # Lines that always start a new paragraph: 层次序数, 条/章/节, enumerations, bullets, markdown/html blocks.
 _BLOCK_START = re.compile(
-    rf"^(?:[{_CN}]+[、.．]"
-    rf"|[（(][{_CN}]+[）)]"
-    r"|[0-9０-９]{1,3}[.．、](?![0-9０-９])"
-    r"|[（(][0-9０-９]{1,3}[）)]"
-    r"|[①-⑳⑴-⒇⒈-⒛]"
-    rf"|第[{_CN}\d]+[条章节编](?:之[一二三四五六七八九十]+)?"
-    rf"|第[{_CN}\d]+部分"
-    rf"|[{_CN}]{{1,3}}是"
+    rf"^(?:{LOOSE_SEQ_MARK}|{LOOSE_ARTICLE_MARK}|{LOOSE_UNIT_MARK}|{ENUM_MARK}"
     r"|——|--|[•·●◆■□▪▶★☆]"
     r"|#{1,6}\s|[-*+>]\s|\||```|<!--|<[A-Za-z/]"
     r"|附件\s*[0-9０-９一二三四五六七八九十]*\s*[：:]?"
@@ -329,17 +329,12 @@ _BLOCK_START = re.compile(
     r")"
 )
 # Headings (a line starting with one of these does not absorb the next line unless the layout wrapped it).
-_HEADING = re.compile(
-    rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|[0-9０-９]{{1,3}}[.．、](?![0-9０-９])|[（(][0-9０-９]{{1,3}}[）)]"
-    rf"|[①-⑳⑴-⒇⒈-⒛]|第[{_CN}\d]+[章节编]|第[{_CN}\d]+部分|#{{1,6}}\s)"
-)
-_ENUM = re.compile(rf"^[{_CN}]{{1,3}}是")  # 一是… as a line of its own is a sub-heading, in a paragraph it is not
+_HEADING = re.compile(rf"^(?:{LOOSE_SEQ_MARK}|{LOOSE_UNIT_MARK}|#{{1,6}}\s)")
+_ENUM = re.compile(rf"^{ENUM_MARK}")  # 一是… as a line of its own is a sub-heading, in a paragraph it is not
 # 主送机关 / salutation: "区委、区政府：", "各位代表：" (but not a wrapped "报告如下：").
 _RECIPIENTS = re.compile(r"^[^。，,；;：:]{2,28}[：:]$")
-_DATE = r"(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
-_DATE_LINE = re.compile(rf"^{_DATE}\s*(?:印发|发布|通过|施行)?$")
-_DATE_START = re.compile(rf"^{_DATE}[ \t\u3000]")  # "2021年8月20日 第十三届…通过" (regulation history)
-_DOC_NUMBER = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号$")
+_DATE_LINE = re.compile(rf"^{LOOSE_DATE}\s*(?:印发|发布|通过|施行)?$")
+_DATE_START = re.compile(rf"^{LOOSE_DATE}[ \t\u3000]")  # "2021年8月20日 第十三届…通过" (regulation history)
 _BRACKETED = re.compile(r"^[（(][^（）()]{1,40}[）)]$")  # （此件主动公开） （2010年…通过）
 _PRINT_LINE = re.compile(r"印发$")
 _PAGE_NUMBER = re.compile(r"^[—\-－–~～]\s*\d{1,4}\s*[—\-－–~～]$|^第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$")
@@ -375,7 +370,7 @@ def _is_block_start(s: str) -> bool:
         _BLOCK_START.match(s)
         or _DATE_LINE.match(s)
         or _DATE_START.match(s)
-        or _DOC_NUMBER.search(s)
+        or DOC_NUMBER_TAIL_RE.search(s)
         or _BRACKETED.match(s)
         or (_PRINT_LINE.search(s) and len(s) <= 60)
         or (_RECIPIENTS.match(s) and not re.search("如下|以下|下列", s))
@@ -385,7 +380,7 @@ def _is_block_start(s: str) -> bool:
 def _is_header_line(s: str) -> bool:
     """公文 lines that never continue into the next line: 发文字号, dates, ××文件, titles (关于…的报告)."""
     return bool(
-        _DOC_NUMBER.search(s)
+        DOC_NUMBER_TAIL_RE.search(s)
         or _DATE_LINE.match(s)
         or (s.endswith("文件") and len(s) <= 30)
         or (_TITLE_LIKE.search(s) and len(s) <= 80)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from assistant.errors import AssistantError, LLMError, UnknownGenreError
+from assistant.numbering import heading_level
 from assistant.settings import Settings, get_settings
 
 PLACEHOLDER = "【待补充】"
@@ -726,10 +727,13 @@ def _units(section_text: str) -> list[str]:
     """Blocks of an exemplar section body to place facts into: its sub-sections, else its paragraphs."""
     lines = [ln for ln in section_text.split("\n")[1:] if ln.strip()]
     blocks: list[list[str]] = []
-    heading = re.compile(r"^\s*(（[一二三四五六七八九十]+）|\d+[.．])")
+    def is_sub_heading(line: str) -> bool:  # （一） or 1.
+        mark = heading_level(line)
+        return mark is not None and mark.level in (2, 3)
+
     for ln in lines:
         # A sub-heading gathers the paragraphs under it; a paragraph outside any is a block of its own.
-        if heading.match(ln) or not blocks or not heading.match(blocks[-1][0]):
+        if is_sub_heading(ln) or not blocks or not is_sub_heading(blocks[-1][0]):
             blocks.append([ln])
         else:
             blocks[-1].append(ln)

@@ -46,17 +46,18 @@ FormatElement = Literal["发文机关标志", "发文字号", "签发人", "标�
                         "成文日期", "印章", "附注", "抄送机关", "印发机关和印发日期"]
 YearRelation = Literal["previous", "next", "none"]
 
-# Headings and phrases are matched after removing spaces (stray spaces such as "2023 年" are common in
-# PDF extractions) and zero-width marks, and with full-width digits made half-width.
+# Headings, phrases and format rules are matched after removing spaces (stray spaces such as "2023 年" are
+# common in PDF extractions) and zero-width marks, and with full-width digits (and ．) made half-width.
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_HALFWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def norm(text: str | None) -> str:
-    """Text as the rules see it: no whitespace, half-width digits."""
+    """Text as the rules see it (genre rules here, format rules in check.py): no whitespace, half-width digits;
+    brackets and colons are kept as written."""
     if not text:
         return ""
-    return _SPACE_RE.sub("", text).translate(_DIGITS)
+    return _SPACE_RE.sub("", text).translate(_HALFWIDTH)
 
 
 class GenreRuleError(ConfigError):

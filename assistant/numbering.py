@@ -18,8 +18,9 @@ from dataclasses import dataclass
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-# A character class for a Chinese numeral as written in article numbers, 序数 and dates.
-CN_NUM = "[零〇○一二两三四五六七八九十百千万]+"
+# The characters of a Chinese numeral as written in article numbers, 序数 and dates, and a pattern for one.
+CN_NUM_CHARS = "零〇○一二两三四五六七八九十百千万"
+CN_NUM = f"[{CN_NUM_CHARS}]+"
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -234,6 +235,22 @@ def find_article_refs(text: str) -> list[tuple[int, int, ArticleRef]]:
     return out
 
 
+# The article part of a citation, right after 《title》 (citations.py): 第二十五条第一款第（二）项, Arabic or
+# full-width digits, a stray 的 or spaces; then a range (至第三十条) or a list (、第十条…) may follow.
+_CITE_NUM = rf"(?:{CN_NUM}|[0-9０-９]+)"
+CITED_ARTICLE_RE = re.compile(
+    rf"\s*(?:的)?第\s*(?P<a>{_CITE_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?"
+    rf"(?:第(?P<c>{_CITE_NUM})款)?(?:第[（(](?P<i>{_CITE_NUM})[）)]项|第(?P<i2>{_CITE_NUM})项|[（(](?P<i3>{_CITE_NUM})[）)]项?)?"
+)
+CITED_ARTICLE_RANGE_RE = re.compile(
+    rf"\s*(?P<sep>至|到|—|－|-|~|～)\s*第?\s*(?P<a>{_CITE_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?"
+)
+CITED_ARTICLE_MORE_RE = re.compile(
+    rf"\s*(?P<sep>、|和|及|以及|，)\s*第\s*(?P<a>{_CITE_NUM})\s*条(?:之(?P<s>[一二三四五六七八九十]+))?"
+    rf"(?:第(?P<c>{_CITE_NUM})款)?(?:第[（(](?P<i>{_CITE_NUM})[）)]项|第(?P<i2>{_CITE_NUM})项)?"
+)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # 发文字号 and dates
 # ---------------------------------------------------------------------------------------------------------
@@ -279,12 +296,23 @@ class DateMark:
     day: int
     chinese: bool  # 二〇二四年二月二十六日 (outdated form for 成文日期)
 
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
 
 def parse_date(text: str) -> DateMark | None:
     """The first date in `text`."""
     m = DATE_RE.search(text)
-    if not m:
-        return None
+    return _date_mark(m) if m else None
+
+
+def find_dates(text: str) -> list[DateMark]:
+    """Every well-formed date in `text`, in order."""
+    return [mark for m in DATE_RE.finditer(text) if (mark := _date_mark(m))]
+
+
+def _date_mark(m: re.Match[str]) -> DateMark | None:
     y, mo, d = cn_to_int(m["y"]), cn_to_int(m["m"]), cn_to_int(m["d"])
     if not (y and mo and d) or not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
@@ -296,3 +324,24 @@ def is_date_line(text: str) -> bool:
     """A paragraph that is only a date (成文日期)."""
     m = DATE_RE.fullmatch(text.strip())
     return bool(m) and parse_date(text) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loose forms, for line-wrap repair (documents.py): they only say "a line starting/ending like this is not the
+# continuation of a sentence", so they accept more than the readers above and capture nothing.
+# ---------------------------------------------------------------------------------------------------------
+
+_C = CN_NUM_CHARS
+# 一、 （一） 1. （1） ① ⑴ ⒈ — any 序数 at the start of a line, well-formed or not.
+LOOSE_SEQ_MARK = (rf"[{_C}]+[、.．]|[（(][{_C}]+[）)]|[0-9０-９]{{1,3}}[.．、](?![0-9０-９])|[（(][0-9０-９]{{1,3}}[）)]"
+                  r"|[①-⑳⑴-⒇⒈-⒛]")
+# 第二章 第三节 第一编 第二部分 — a heading unit; 第十条之一 — an article.
+LOOSE_UNIT_MARK = rf"第[{_C}\d]+(?:[章节编]|部分)"
+LOOSE_ARTICLE_MARK = rf"第[{_C}\d]+条(?:之[一二三四五六七八九十]+)?"
+# 一是… — an inline enumeration: a sub-heading as a line of its own, not a heading inside a paragraph.
+ENUM_MARK = rf"[{_C}]{{1,3}}是"
+# 2024年2月26日, 二〇二四年二月, also without the day (cover pages, regulation histories).
+LOOSE_DATE = (rf"(?:\d{{4}}|{_CN_DATE_DIGIT}{{4}})\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月"
+              r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?")
+# A line ending in a 发文字号's 〔2024〕3号 (any bracket).
+DOC_NUMBER_TAIL_RE = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号$")

@@ -62,15 +62,11 @@ def clean_text(text: str) -> str:
     return _STRAY_SPACE_RE.sub("", text)
 
 
-def _paragraphs_from_text(text: str) -> list[Paragraph]:
-    """Raw text → one Paragraph per non-empty line (no line-wrap repair; used for plain strings)."""
-    return [Paragraph(line.rstrip("\r"), i) for i, line in enumerate(text.split("\n"), 1) if line.strip()]
-
-
-def _as_paragraphs(src: SourceText | str) -> tuple[list[Paragraph], str | None]:
+def as_paragraphs(src: SourceText | str) -> tuple[list[Paragraph], str | None]:
+    """The non-empty paragraphs of a SourceText, or of raw text one per line (no wrap repair), and the path."""
     if isinstance(src, SourceText):
         return [p for p in src.paragraphs if p.text.strip()], src.path
-    return _paragraphs_from_text(src), None
+    return [Paragraph(line, i) for i, line in enumerate(src.splitlines(), 1) if line.strip()], None
 
 
 def _has_punct(text: str, chars: str = _PUNCT) -> bool:
@@ -106,7 +102,7 @@ class _Item:
 
 def parse_official(src: SourceText | str) -> OfficialDocument:
     """Parse a 公文 or report into an OfficialDocument (sections by 层次序数, 版头, 落款, 版记)."""
-    paras, path = _as_paragraphs(src)
+    paras, path = as_paragraphs(src)
     items = [_Item(p, clean_text(p.text)) for p in paras]
     items = [it for it in items if it.text]
     for it in items:
@@ -431,7 +427,7 @@ def parse_regulation(src: SourceText | str) -> Regulation:
     Articles start only at paragraph starts ("第十条 …"), never at "依照本法第十条规定" inside a text; a marker
     without the space after 条, with a space inside ("第一百二十八 条") or with the typo 笫 is accepted only
     when it is the next number in sequence."""
-    paras, path = _as_paragraphs(src)
+    paras, path = as_paragraphs(src)
     lines = [(p, p.text.strip().strip("\ufeff").strip()) for p in paras]
     lines = [(p, t) for p, t in lines if t]
     reg = Regulation(title="", source=path)
@@ -523,7 +519,7 @@ def parse_regulation(src: SourceText | str) -> Regulation:
 def is_regulation(src: SourceText | str) -> bool:
     """A law / regulation rather than a 公文: LawRefBook header marker, or at least three paragraphs that start
     with articles numbered in sequence from 第一条."""
-    paras, _ = _as_paragraphs(src)
+    paras, _ = as_paragraphs(src)
     if any(p.text.strip() == _INFO_END for p in paras[:200]):
         return True
     last, count = (0, 0), 0

@@ -32,7 +32,6 @@ AUTH_ENV = "ASSISTANT_UI_AUTH"
 AUTO_GENRE = "自动识别"
 ALL = "全部"
 KIND_CHOICES = [(ALL, ""), ("往年报告", "report"), ("法规条文", "regulation")]
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 CITE_HEADERS = ["原文", "规范名称", "匹配方式", "类别", "状态", "说明", "条文"]
 SEARCH_HEADERS = ["类别", "标题", "位置", "章节", "年份", "得分", "内容"]
 SOURCE_HEADERS = ["标题", "章节", "年份", "来源"]
@@ -112,10 +111,6 @@ def message_html(text: str) -> str:
     return f"<div>{esc(text)}</div>"
 
 
-def _where(line: int | None) -> str:
-    return f"第{line}行" if line else "全文"
-
-
 def report_html(report: Any) -> str:
     """The checker's report as a Chinese checklist: genre, sections found/missing, findings by severity."""
     parts = ['<div class="gw-report">']
@@ -123,15 +118,11 @@ def report_html(report: Any) -> str:
         parts.append(f"<div>标题：{esc(report.title)}</div>")
     genre = report.genre["name"] if report.genre else "未识别（只检查通用格式）"
     parts.append(f"<div>文种：{esc(genre)}</div>")
-    counts = "，".join(f"{label} {len(report.by_severity(sev))} 项" for sev, label in SEVERITY_LABELS.items())
-    parts.append(f"<div><b>合计：{esc(counts)}</b></div>")
-    for sev, label in SEVERITY_LABELS.items():
-        items = report.by_severity(sev)
-        if not items:
-            continue
+    parts.append(f"<div><b>合计：{esc(report.counts_text())}</b></div>")
+    for sev, label, items in report.groups():
         parts.append(f'<h4 class="gw-sev-{sev}">{label}（{len(items)}）</h4><ul>')
         for f in items:
-            parts.append(f'<li><span class="gw-sev-{sev}">[{label}]</span> {_where(f.line)}：{esc(f.message)}')
+            parts.append(f'<li><span class="gw-sev-{sev}">[{label}]</span> {f.where}：{esc(f.message)}')
             if f.fix:
                 parts.append(f'<div class="gw-fix">修改：{esc(f.fix)}</div>')
             if f.source:
@@ -161,15 +152,10 @@ def sections_html(report: Any) -> str:
     return f'<div class="gw-report">{head}<ul>{"".join(rows)}</ul></div>'
 
 
-def _labels() -> tuple[dict[str, str], dict[str, str]]:
-    from assistant.cli.cite_cmd import KIND_LABELS, MATCH_LABELS
-
-    return MATCH_LABELS, KIND_LABELS
-
-
 def citation_rows(citations: Sequence[Any]) -> list[list[str]]:
     """One row per citation: 原文, 规范名称, 匹配方式, 类别, 状态, 说明, 条文."""
-    match_labels, kind_labels = _labels()
+    from assistant.citations import KIND_LABELS, MATCH_LABELS
+
     rows = []
     for c in citations:
         d = c.to_dict() if hasattr(c, "to_dict") else dict(c)
@@ -184,8 +170,8 @@ def citation_rows(citations: Sequence[Any]) -> list[list[str]]:
             article = f"{article}：{d['article_text']}"
         rows.append([
             d.get("text") or "", d.get("resolved_title") or "（未匹配）",
-            match_labels.get(d.get("match") or "none", d.get("match") or ""),
-            kind_labels.get(d.get("kind") or "unknown", d.get("kind") or ""), status, note, article,
+            MATCH_LABELS.get(d.get("match") or "none", d.get("match") or ""),
+            KIND_LABELS.get(d.get("kind") or "unknown", d.get("kind") or ""), status, note, article,
         ])
     return rows
 

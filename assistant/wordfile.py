@@ -8,13 +8,13 @@ even pages left. Fonts are named, not embedded: Word/WPS substitute 宋体 when 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import DocumentError
 from assistant.models import OfficialDocument, Paragraph, Section
+from assistant.numbering import heading_level
 
 # Layout constants (mm / pt) from GB/T 9704-2012 §5.2, §7.
 PAGE_W_MM, PAGE_H_MM = 210, 297
@@ -34,12 +34,6 @@ FONT_PAGE = "宋体"
 FONT_LATIN = "Times New Roman"
 
 _HEADING_FONTS = {1: FONT_H1, 2: FONT_H2, 3: FONT_BODY, 4: FONT_BODY}
-_LEVEL_PATTERNS = [
-    (1, re.compile(r"^[一二三四五六七八九十]+、")),
-    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
-    (3, re.compile(r"^\d{1,2}[.．]")),
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
-]
 
 
 def write_docx(doc: OfficialDocument | Sequence[str | Paragraph], path: str | Path, *,
@@ -84,10 +78,8 @@ def write_docx(doc: OfficialDocument | Sequence[str | Paragraph], path: str | Pa
 
 
 def _level_of(text: str) -> int | None:
-    for level, pattern in _LEVEL_PATTERNS:
-        if pattern.match(text):
-            return level
-    return None
+    mark = heading_level(text)
+    return mark.level if mark else None
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.check import CheckReport, check_source, norm  # noqa: E402
+from assistant.check import CheckReport, check_source  # noqa: E402
 from assistant.documents import read_document, read_text_input  # noqa: E402
+from assistant.genres import norm  # noqa: E402
 from assistant.models import OfficialDocument  # noqa: E402
 from assistant.structure import parse_official  # noqa: E402
 

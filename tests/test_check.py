@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures_docs import FAZHI_REPORT as SAMPLE_REPORT
 
 from assistant.check import (
     RULE_KINDS,
@@ -452,54 +453,6 @@ def test_seed_citation_findings(seed_path):
     assert report.has_errors  # the wrong regulation title is an error
 
 
-SAMPLE_REPORT = """示例区市场监管局文件
-
-示区市监〔2024〕7号
-
-签发人：王明
-
-示例区市场监管局关于2023年法治政府建设情况的报告
-
-区委、区政府：
-
-2023年，我局认真贯彻落实法治政府建设各项部署，现将有关情况报告如下：
-
-一、2023年推进法治政府建设的主要举措和成效
-
-（一）加强组织领导
-
-全年召开党组会专题研究法治建设4次。
-
-（二）严格规范执法
-
-全年办理行政处罚案件320件，重大执法决定法制审核率100%。
-
-二、存在的不足和原因
-
-基层执法力量不足。究其原因，主要是专业人才缺乏。
-
-三、主要负责人履行推进法治建设第一责任人职责情况
-
-局主要负责人带头学法，主持专题学法4次。
-
-四、2024年推进法治政府建设的主要安排
-
-（一）加强执法队伍建设
-
-开展执法人员轮训。
-
-特此报告。
-
-示例区市场监管局
-
-2024年2月20日
-
-（此件主动公开）
-
-抄送：区委依法治区办。
-
-示例区市场监管局办公室  2024年2月20日印发
-"""
 
 
 def test_clean_report_has_no_errors():

@@ -50,8 +50,6 @@ def _render(report) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from assistant.check import SEVERITY_LABELS
-
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"[bold]{escape(report.file or '（文本）')}[/bold]")
     if report.title:
@@ -67,14 +65,10 @@ def _render(report) -> None:
                 mark = "[red]✗[/red]" if s.required else "[dim]–[/dim]"
                 console.print(f"  {mark} {escape(s.name)}（{kind}）— 未找到")
     colors = {"error": "red", "warning": "yellow", "info": "cyan"}
-    for severity, label in SEVERITY_LABELS.items():
-        items = report.by_severity(severity)
-        if not items:
-            continue
+    for severity, label, items in report.groups():
         console.print(f"[bold {colors[severity]}]{label}（{len(items)}）[/bold {colors[severity]}]")
         for f in items:
-            where = f"第{f.line}行" if f.line else "全文"
-            console.print(f"  • {where}：{escape(f.message)}")
+            console.print(f"  • {f.where}：{escape(f.message)}")
             if f.fix:
                 console.print(f"    修改：{escape(f.fix)}")
             if f.source:
@@ -82,6 +76,5 @@ def _render(report) -> None:
     if not report.findings:
         console.print("[green]未发现问题。[/green]")
     else:
-        counts = "，".join(f"{SEVERITY_LABELS[s]} {len(report.by_severity(s))} 项" for s in SEVERITY_LABELS)
-        console.print(f"合计：{counts}")
+        console.print(f"合计：{report.counts_text()}")
     console.print()

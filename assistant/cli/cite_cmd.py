@@ -16,15 +16,6 @@ import typer
 from assistant.cli import app, fail
 from assistant.errors import AssistantError, DocumentError
 
-MATCH_LABELS = {
-    "exact": "全称", "short_title": "简称", "alias": "别称", "abbreviation": "缺“中国共产党”", "normalized": "写法差异",
-    "fuzzy": "近似", "none": "未匹配",
-}
-KIND_LABELS = {
-    "law": "法律", "administrative_regulation": "行政法规", "judicial_interpretation": "司法解释",
-    "departmental_rule": "部门规章", "party_regulation": "党内法规", "central_policy": "中央文件", "standard": "国家标准",
-    "local": "地方文件", "other": "非法规", "unknown": "未知",
-}
 SEVERITY_STYLE = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 _FILE_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc", ".wps")
 
@@ -90,6 +81,8 @@ def _render(name: str, when: str | None, date_from: str, cites) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from assistant.citations import KIND_LABELS, MATCH_LABELS
 
     console = Console(highlight=False)
     console.print(f"[bold]{escape(name)}[/bold]  效力判断日期：{escape(when or '今天')}（{date_from}）")
