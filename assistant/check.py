@@ -449,11 +449,14 @@ def _field_forbid(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
             return
 
 
+_PLACEHOLDER_RE = re.compile(r"【待(补充|核实)[^】]*】")
+
+
 @rule_kind("field_require", params=("field", "pattern"), regex=("pattern",))
 def _field_require(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     value, line = ctx.field_value(rule.params["field"])
-    if not value:
-        return
+    if not value or _PLACEHOLDER_RE.search(value):
+        return  # empty: format_elements reports it; 【待补充】: placeholder.unfilled does
     if not rule.compiled["pattern"][0].search(norm(value)):
         yield rule.finding(line, value=value.strip())
 

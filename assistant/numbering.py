@@ -256,10 +256,11 @@ CITED_ARTICLE_MORE_RE = re.compile(
 # ---------------------------------------------------------------------------------------------------------
 
 # 泉鲤高文〔2024〕3号. Wrong brackets ([2024] (2024) 【2024】 ［2024］), a missing bracket and 第 before the
-# sequence number are accepted here so the checker can flag them.
+# sequence number are accepted here so the checker can flag them. A placeholder sequence (泉鲤高文〔2025〕【待补充】号,
+# as the next-year skeleton writes it) is a number still to be assigned, not an error.
 DOC_NUMBER_RE = re.compile(
     rf"^(?P<org>[\u4e00-\u9fff]{{1,16}}?){_SP}(?P<lb>[〔\[（(【［〖{{]?){_SP}(?P<year>(?:19|20)[0-9]{{2}})"
-    rf"{_SP}(?P<rb>[〕\]）)】］〗}}]?){_SP}(?P<di>第?){_SP}(?P<seq>[0-9]+){_SP}号$"
+    rf"{_SP}(?P<rb>[〕\]）)】］〗}}]?){_SP}(?P<di>第?){_SP}(?P<seq>[0-9]+|【[^】]{{0,12}}】){_SP}号$"
 )
 
 
@@ -268,7 +269,7 @@ class DocNumber:
     text: str  # as written, stray spaces removed
     org: str
     year: int
-    seq: int
+    seq: int | None  # None: a 【待补充】 placeholder
     style_ok: bool  # 〔〕 brackets, no 第, no leading zero
 
 
@@ -278,7 +279,8 @@ def parse_doc_number(text: str) -> DocNumber | None:
         return None
     ok = m["lb"] == "〔" and m["rb"] == "〕" and not m["di"] and not m["seq"].startswith("0")
     compact = re.sub(_SP, "", m.group(0))
-    return DocNumber(compact, m["org"], int(m["year"]), int(m["seq"]), ok)
+    seq = int(m["seq"]) if m["seq"].isdigit() else None
+    return DocNumber(compact, m["org"], int(m["year"]), seq, ok)
 
 
 _CN_DATE_DIGIT = "[零〇○Ｏ一二三四五六七八九]"
@@ -286,6 +288,10 @@ DATE_RE = re.compile(
     rf"(?P<y>(?:19|20)[0-9]{{2}}|{_CN_DATE_DIGIT}{{4}}){_SP}年{_SP}(?P<m>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,3}}){_SP}月"
     rf"{_SP}(?P<d>[0-9]{{1,2}}|[一二三四五六七八九十]{{1,4}}){_SP}日"
 )
+
+
+# A date still to be filled in, as the next-year skeleton writes it: 【待补充：成文日期】.
+DATE_PLACEHOLDER_RE = re.compile(r"【待补充[^】]{0,12}日期[^】]{0,4}】")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from assistant.models import Article, OfficialDocument, Paragraph, Regulation, Section, SourceText
 from assistant.numbering import (
     ARTICLE_START_RE,
+    DATE_PLACEHOLDER_RE,
     DATE_RE,
     REG_HEADING_RANK,
     REG_HEADING_RE,
@@ -53,7 +54,7 @@ _RECIPIENT_SPLIT_RE = re.compile(r"[、，,；;]")
 # A short line ending in a colon that introduces body text rather than naming the 主送机关.
 _NOT_RECIPIENTS_RE = re.compile(r"^(来源|现将|根据|按照|为了|为|经)|如下|以下|情况|报告|有关事项|[0-9]")
 _HEADING_STYLE_RE = re.compile(r"(?:Heading|标题)\s*([0-9])", re.IGNORECASE)
-_PRINT_RE = re.compile(rf"(?P<date>{DATE_RE.pattern})\s*印\s*发\s*$")
+_PRINT_RE = re.compile(rf"(?P<date>{DATE_RE.pattern}|{DATE_PLACEHOLDER_RE.pattern})\s*印\s*发\s*$")
 
 
 def clean_text(text: str) -> str:
@@ -269,6 +270,10 @@ def _parse_tail(items: list[_Item], body_start: int, doc: OfficialDocument) -> i
             doc.date, doc.date_line = date.text, items[i].line
             if m.start() > 0:
                 doc.issuer = text[: m.start()].strip()
+            i -= 1
+        elif DATE_PLACEHOLDER_RE.fullmatch(text):
+            date_at = i
+            doc.date, doc.date_line = text, items[i].line
             i -= 1
     if date_at is None:
         if notes_at is not None:

@@ -220,6 +220,8 @@ CASES: dict[str, tuple] = {
          TAIL.format(notes="（此件主动公开）")],
         {},
     ),
+    "placeholder.unfilled": ([body("全年办理行政复议案件【待补充】件。"), body("【待核实：签发日期】")],
+                             [body("全年办理行政复议案件12件。")], {}),
     "subject_words.obsolete": ([body("主题词：法治 报告")], [body("抄送：区委依法治区办。")], {}),
     "report.request_wording": (
         [body("以上报告，妥否，请批示。", title="示例局关于2023年工作情况的报告"),

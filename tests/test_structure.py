@@ -539,3 +539,25 @@ def test_signature_and_date_on_one_line_and_invalid_date() -> None:
     # An impossible date is not a 成文日期 (and never a crash).
     bad = parse_official(src("关于某事的报告\n区政府：\n正文。\n示例县民政局\n2024年13月6日"))
     assert bad.date is None and bad.issuer is None
+
+
+def test_next_year_skeleton_placeholders_keep_the_tail_parsed():
+    """A skeleton from `draft --from-previous` has 【待补充】 where the new number and dates go; the parser still
+    finds the 发文字号, 成文日期 and 印发 line instead of folding them into the title or body."""
+    from assistant.documents import read_text_input
+    from assistant.structure import parse_official
+
+    text = "\n".join([
+        "示例县人民政府文件", "示县政文〔2025〕【待补充】号", "签发人：王某", "示例县人民政府关于2024年法治政府建设情况的报告",
+        "县委：", "一、2024年主要工作举措", "全年办理行政复议案件【待补充】件。", "特此报告。",
+        "示例县人民政府", "【待补充：成文日期】", "（此件主动公开）", "抄送：市司法局。",
+        "示例县人民政府办公室", "【待补充：印发日期】印发",
+    ])
+    doc = parse_official(read_text_input(text))
+    assert doc.title == "示例县人民政府关于2024年法治政府建设情况的报告"
+    assert doc.doc_number == "示县政文〔2025〕【待补充】号"
+    assert doc.date == "【待补充：成文日期】"
+    assert doc.issuer == "示例县人民政府"
+    assert doc.notes == "（此件主动公开）"
+    assert doc.cc == ["市司法局"]
+    assert doc.print_org == "示例县人民政府办公室"
