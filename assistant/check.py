@@ -465,8 +465,18 @@ def _field_require(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
 def _line_forbid(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     for p in ctx.doc.paragraphs:
         text = norm(p.text)
-        if any(rx.search(text) for rx in rule.compiled["patterns"]):
-            yield rule.finding(p.line, value=p.text.strip())
+        m = next((m for rx in rule.compiled["patterns"] if (m := rx.search(text))), None)
+        if m:
+            yield rule.finding(p.line, value=_excerpt(text, m.start(), m.end()))
+
+
+def _excerpt(text: str, start: int, end: int, before: int = 16, after: int = 8) -> str:
+    """The matched words with a little context, so a finding on a long paragraph stays one readable line."""
+    text = text.strip()
+    if len(text) <= before + after + (end - start) + 4:
+        return text
+    a, b = max(0, start - before), min(len(text), end + after)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
 # --- 层次序数 -----------------------------------------------------------------------------------------------
