@@ -50,12 +50,8 @@ def read_document(path: str | Path, *, max_file_mb: float | None = None) -> Sour
     p = Path(path).expanduser()
     name = p.name
     suffix = p.suffix.lower()
-    fmt = SUPPORTED_SUFFIXES.get(suffix)
-    if fmt is None:
-        hint = "请在 Word 或 WPS 中“另存为” .docx 后再试" if suffix in {".doc", ".wps", ".rtf", ".odt"} else None
-        shown = suffix or "（无扩展名）"
-        raise DocumentError(f"不支持的文件格式“{shown}”：{name}。支持的格式：{SUPPORTED_TEXT}（unsupported format）",
-                            hint=hint)
+    # Existence and folders are checked before the format: a missing file or a folder named without a
+    # suffix must not be reported as an "unsupported format".
     try:
         st = p.stat()
     except FileNotFoundError:
@@ -64,6 +60,12 @@ def read_document(path: str | Path, *, max_file_mb: float | None = None) -> Sour
         raise DocumentError(f"无法访问文件：{p}（{err.strerror or err}）") from None
     if p.is_dir():
         raise DocumentError(f"这是一个文件夹，不是文件：{p}（is a directory）")
+    fmt = SUPPORTED_SUFFIXES.get(suffix)
+    if fmt is None:
+        hint = "请在 Word 或 WPS 中“另存为” .docx 后再试" if suffix in {".doc", ".wps", ".rtf", ".odt"} else None
+        shown = suffix or "（无扩展名）"
+        raise DocumentError(f"不支持的文件格式“{shown}”：{name}。支持的格式：{SUPPORTED_TEXT}（unsupported format）",
+                            hint=hint)
     if st.st_size == 0:
         raise DocumentError(f"文件是空的（0 字节）：{name}（empty file）")
     limit = _max_file_mb() if max_file_mb is None else max_file_mb

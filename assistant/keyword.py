@@ -154,6 +154,7 @@ class KeywordIndex:
         except (OSError, ValueError, KeyError):
             return False  # damaged: the caller rebuilds
         self.ids = ids
+        self._positions = None
         self.columns = {c: np.array(v, dtype=object) for c, v in payload["columns"].items()}
         self.years = np.array(payload["years"], dtype=np.int32)
         self.retriever = retriever
@@ -174,6 +175,21 @@ class KeywordIndex:
         if f.year_max is not None:
             m &= (self.years <= f.year_max) & (self.years > 0)
         return m
+
+    def share(self, f: KeywordFilters | None) -> float:
+        """The fraction of chunks the filters let through (1.0 without filters)."""
+        m = self.mask(f)
+        return 1.0 if m is None else float(m.mean())
+
+    def passes(self, ids: Sequence[str], f: KeywordFilters | None) -> list[bool]:
+        """Whether each chunk id passes the filters (unknown ids do not)."""
+        m = self.mask(f)
+        if m is None:
+            return [True] * len(ids)
+        if getattr(self, "_positions", None) is None or len(self._positions) != len(self.ids):
+            self._positions = {cid: i for i, cid in enumerate(self.ids)}
+        pos = self._positions
+        return [cid in pos and bool(m[pos[cid]]) for cid in ids]
 
     def search(self, query: str, k: int = 50, filters: KeywordFilters | None = None
                ) -> tuple[list[tuple[str, float]], float]:

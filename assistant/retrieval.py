@@ -29,6 +29,8 @@ from assistant.settings import Settings, get_settings
 from assistant.store import DocStore, StoredChunk, VectorIndexError, VectorStore, chroma_where
 
 RRF_K = 60
+# A filter letting at least this share of chunks through is applied after an unfiltered vector query.
+POST_FILTER_MIN_SHARE = 0.3
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 BM25_MIN_WEIGHT = 0.2  # BM25's weight when its best hit shares almost nothing with the query
@@ -148,6 +150,7 @@ class KnowledgeBase:
         self.docstore = DocStore(settings.store_dir / "docstore.sqlite")
         self._embedder = embedder
         self._vectors: VectorStore | None = None
+        self._vectors_seen = -1  # the docstore's vectors_version this process's Chroma client has seen
         self._tokenizer: Tokenizer | None = None
         self._keyword: KeywordIndex | None = None
         self._titles: dict[str, list[str]] | None = None
@@ -195,12 +198,30 @@ class KnowledgeBase:
     @property
     def vectors(self) -> VectorStore:
         with self._lock:
+            version = self._vectors_version()
+            if self._vectors is not None and version != self._vectors_seen and not self.settings.chroma_host:
+                self._vectors = None  # another process wrote vectors since this client opened: reopen
             if self._vectors is None:
+                from assistant.store import forget_cached_client
+
+                forget_cached_client(self.settings)
                 self._vectors = VectorStore(self.settings, self.embedder)
+                self._vectors_seen = version
                 if self._vectors.created and self.docstore.count_chunks(embedded=True):
                     # A new, empty collection (deleted folder, new server): nothing is embedded any more.
                     self.docstore.reset_embedded()
             return self._vectors
+
+    def _vectors_version(self) -> int:
+        return int(self.docstore.get_meta("vectors_version") or 0)
+
+    def _vectors_written(self) -> None:
+        """Record a write to the vector collection, so long-running processes reopen their Chroma client."""
+        with self._lock:
+            current = self._vectors_version()
+            self.docstore.set_meta("vectors_version", str(current + 1))
+            # Another process wrote in between: this client may not have seen it, so reopen on next use.
+            self._vectors_seen = current + 1 if current == self._vectors_seen else -1
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -248,6 +269,7 @@ class KnowledgeBase:
             self.docstore.clear_pending_deletes(ids)
             return 0
         self.vectors.delete(ids)
+        self._vectors_written()
         self.docstore.clear_pending_deletes(ids)
         return len(ids)
 
@@ -281,6 +303,7 @@ class KnowledgeBase:
             self.docstore.set_meta("vectors_dirty", "1")
             vs.upsert([c.chunk_id for c in chunks], [c.embed_text for c in chunks], [c.meta for c in chunks])
             self.docstore.mark_embedded([c.chunk_id for c in chunks])
+            self._vectors_written()
             self.docstore.set_meta("vectors_dirty", "0")
             done += len(chunks)
             if on_progress:
@@ -298,6 +321,7 @@ class KnowledgeBase:
         self.docstore.reset_embedded()
         self.docstore.clear_pending_deletes(self.docstore.pending_deletes())
         self._vectors = None
+        self._vectors_written()
 
     def remove(self, ref: str) -> list[str]:
         """Remove documents by doc id, file path or exact title. Returns the sources removed."""
@@ -325,6 +349,25 @@ class KnowledgeBase:
         return [d for d in docs if d.title == ref]
 
     # --- queries ----------------------------------------------------------------------------------------
+    def _dense(self, vec: Sequence[float], n: int, f: SearchFilters) -> list[tuple[str, float]]:
+        """Top-n (chunk id, similarity) that pass the filters.
+
+        Chroma answers a metadata-filtered query by scanning (≈70 ms at 21k chunks against ≈5 ms unfiltered),
+        so a filter that lets most chunks through (kind=regulation in a regulation-heavy base) is applied
+        afterwards to a larger unfiltered candidate list; narrow filters still go to Chroma."""
+        where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
+        if where is None:
+            return self.vectors.query(vec, n, None)
+        kwf = _kw_filters(f)
+        keyword = self.keyword_index()
+        share = keyword.share(kwf)
+        if share >= POST_FILTER_MIN_SHARE:
+            raw = self.vectors.query(vec, int(n / share * 1.5) + 1, None)
+            kept = [h for h, ok in zip(raw, keyword.passes([cid for cid, _ in raw], kwf), strict=True) if ok]
+            if len(kept) >= n or len(raw) < int(n / share * 1.5) + 1:
+                return kept[:n]
+        return self.vectors.query(vec, n, where)
+
     def search(self, query: str, k: int = 5, filters: SearchFilters | dict[str, Any] | None = None, *,
                mode: str = "hybrid", max_per_doc: int | None = 2) -> list[Hit]:
         """Top-k chunks for `query`. mode: hybrid | dense | bm25. `max_per_doc` caps chunks of one document
@@ -351,9 +394,14 @@ class KnowledgeBase:
         self.warnings = []
         if mode in ("hybrid", "dense") and self.docstore.has_embedded():
             vec = self.embedder.embed_query(query)
-            where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
             try:
-                dense_hits = self.vectors.query(vec, n_cand, where)
+                try:
+                    dense_hits = self._dense(vec, n_cand, f)
+                except VectorIndexError:
+                    # Perhaps only this process's view is stale (writes it was not told about): reopen once.
+                    with self._lock:
+                        self._vectors = None
+                    dense_hits = self._dense(vec, n_cand, f)
             except VectorIndexError as err:
                 if mode == "dense":
                     raise

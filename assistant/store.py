@@ -341,6 +341,21 @@ def make_client(settings: Settings):
                          hint="检查 CHROMA_HOST/CHROMA_PORT 或本地目录权限") from err
 
 
+def forget_cached_client(settings: Settings) -> None:
+    """Make the next embedded client of this store read the files afresh.
+
+    chromadb keeps one client system per store path and process, and that system does not see vectors another
+    process (`assistant index` while `assistant serve` runs) wrote since: filtered queries then fail with "Error
+    finding id" and unfiltered ones miss the new vectors. Dropping the cache entry makes the next client start
+    a new system on the same files; clients already open switch to it too, as they look their system up by
+    path. A Chroma server needs none of this."""
+    if settings.chroma_host:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(settings.store_dir / "chroma"), None)
+
+
 class VectorStore:
     """The Chroma collection, through langchain-chroma, bound to one embedder."""
 

@@ -511,3 +511,14 @@ def test_docx_and_encodings_parse_like_the_txt(tmp_path: Path) -> None:
         path = tmp_path / f"twin-{enc}.txt"
         path.write_bytes("\n".join(sample_docx_twin()).encode(enc))
         assert structure.parse_official(read_document(path)).to_dict() == expected.to_dict()
+
+
+def test_folder_or_missing_file_without_suffix_is_not_called_unsupported(tmp_path: Path) -> None:
+    """`assistant parse some_folder` must say it is a folder, not "unsupported format"."""
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    with pytest.raises(DocumentError, match="文件夹") as info:
+        read_document(folder)
+    assert "不支持" not in info.value.message
+    with pytest.raises(DocumentError, match="找不到文件"):
+        read_document(tmp_path / "no_such_file")

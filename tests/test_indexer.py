@@ -200,6 +200,17 @@ def _run_index(env: dict[str, str], folder: Path, kill_after: float | None) -> i
     return None
 
 
+def _reopen(home: Path) -> KnowledgeBase:
+    """Open the store as a new command would. chromadb caches one client system per path in a process, and a
+    cached system does not see vectors another process added since (filtered queries then fail with "Error
+    finding id", unfiltered ones miss the new vectors), so drop the cache first: every CLI command is a new
+    process."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    return KnowledgeBase(Settings(home=home, embedder="hash"))
+
+
 def test_sigkill_mid_run_then_rerun_gives_exact_counts(tmp_path, regulations_dir):
     counts = _catalog_counts(regulations_dir)
     folder = tmp_path / "laws"
@@ -215,7 +226,7 @@ def test_sigkill_mid_run_then_rerun_gives_exact_counts(tmp_path, regulations_dir
     # Kill at several moments (phase 1, keyword index, vector phase); each rerun continues the last one.
     for delay in (2.0, 4.0, 8.0):
         _run_index(env, folder, kill_after=delay)
-        kb = KnowledgeBase(Settings(home=home, embedder="hash"))
+        kb = _reopen(home)
         n = kb.docstore.count_chunks(kind="regulation")
         assert 0 <= n <= expected
         if n:  # whatever survived the kill answers queries
@@ -227,7 +238,7 @@ def test_sigkill_mid_run_then_rerun_gives_exact_counts(tmp_path, regulations_dir
     assert stats["by_kind"]["regulation"]["documents"] == len(chosen)
     assert stats["by_kind"]["regulation"]["chunks"] == expected
     assert stats["pending"] == 0 and stats["embedded"] == stats["chunks"]
-    kb = KnowledgeBase(Settings(home=home, embedder="hash"))
+    kb = _reopen(home)
     assert kb.vectors.count() == stats["chunks"]  # no duplicates, no losses in Chroma
     assert kb.vectors.healthy()
     assert kb.search("安全生产", k=3, filters={"kind": "regulation"}, mode="dense")
@@ -284,4 +295,28 @@ def test_damaged_vector_index_falls_back_to_keywords_and_is_rebuilt(tmp_path, mo
     assert emb.calls == calls  # … without embedding anything again
     assert kb.docstore.get_meta("vectors_dirty") == "0"
     assert kb.search("存在的不足和原因", k=3, mode="dense")
+    kb.close()
+
+
+def test_long_running_process_sees_vectors_added_by_another_process(tmp_path):
+    """`assistant serve` keeps its knowledge base open while `assistant index` adds vectors in another process:
+    the next search must see them (chromadb caches a per-path client that would not)."""
+    docs = tmp_path / "docs"
+    _, second = _copy_samples(docs, 2)
+    later = tmp_path / "later"
+    later.mkdir()
+    second.rename(later / second.name)
+    home = tmp_path / "home"
+    kb = _kb(home)  # the UI's knowledge base, open for the whole session
+    kb.index([docs])
+    kb.embed_pending()
+    assert kb.search("存在的不足和原因", k=3, filters={"kind": "report"}, mode="dense")
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_EMBEDDER": "hash"}
+    proc = subprocess.run([sys.executable, "-m", "assistant", "index", str(later), "--json"], env=env,
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-1000:]
+    hits = kb.search("存在的不足和原因", k=10, filters={"kind": "report"}, mode="hybrid", max_per_doc=None)
+    assert not kb.warnings, kb.warnings
+    assert kb.docstore.get_meta("vectors_dirty") != "1"
+    assert any(h.match != "bm25" and Path(h.source).name == second.name for h in hits)
     kb.close()

@@ -148,3 +148,36 @@ def test_cli_search_json_shape(tmp_path):
     gone = subprocess.run([sys.executable, "-m", "assistant", "remove", "不存在的文档"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert gone.returncode == 2 and "没有该文档" in gone.stderr
+
+
+def test_issuer_genre_and_role_filters_in_every_mode(law_kb):
+    """The issue lists issuer among the filters; it must hold for BM25, dense and hybrid alike."""
+    issuer = "示例区望川街道办事处"
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = law_kb.search("依法行政 执法", k=10, filters={"issuer": issuer}, mode=mode, max_per_doc=None)
+        assert hits, mode
+        assert all(h.issuer == issuer and h.kind == "report" for h in hits), mode
+        by_role = law_kb.search("工作", k=10, mode=mode, max_per_doc=None,
+                                filters={"genre": "法治政府建设年度报告", "role": "next_year"})
+        assert by_role, mode
+        assert all(h.genre == "法治政府建设年度报告" and h.role == "next_year" for h in by_role), mode
+    assert not law_kb.search("依法行政", k=5, filters={"issuer": "不存在的机关"}, mode="bm25")
+
+
+@pytest.mark.parametrize("filters", [{"kind": "regulation"}, {"kind": "report"},
+                                     {"kind": "report", "role": "shortcomings"}, {"year_min": 2024}])
+def test_post_filtered_dense_search_equals_chroma_filtered_search(law_kb, monkeypatch, filters):
+    """Broad filters are applied after an unfiltered vector query (Chroma's filtered scan is slow); the hits
+    must be exactly those Chroma's own filtered query returns."""
+    import assistant.retrieval as retrieval
+    from assistant.retrieval import SearchFilters, _kw_filters
+    from assistant.store import chroma_where
+
+    f = SearchFilters.coerce(filters)
+    vec = law_kb.embedder.embed_query("存在的不足和原因以及安全生产责任")
+    where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
+    expected = [cid for cid, _ in law_kb.vectors.query(vec, 20, where)]
+    monkeypatch.setattr(retrieval, "POST_FILTER_MIN_SHARE", 0.0)  # always post-filter
+    post = [cid for cid, _ in law_kb._dense(vec, 20, f)]
+    assert post == expected
+    assert all(law_kb.keyword_index().passes(post, _kw_filters(f)))

@@ -561,3 +561,16 @@ def test_next_year_skeleton_placeholders_keep_the_tail_parsed():
     assert doc.notes == "（此件主动公开）"
     assert doc.cc == ["市司法局"]
     assert doc.print_org == "示例县人民政府办公室"
+
+
+def test_parse_cli_outline_keeps_long_role_labels_and_line_numbers(seed_path: Path) -> None:
+    """Piped (80 columns) output used to crop long tree labels, losing the line numbers of 三、 and 四、."""
+    from assistant.cli import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["parse", str(seed_path)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    flat = "".join(ch for ch in result.output if ch not in " │└├─\n")
+    for line_no in (15, 17, 23, 27, 33, 37, 41, 45):
+        assert f"第{line_no}行" in flat, line_no
+    assert "加强法治政府建设的有关情况〕" in flat

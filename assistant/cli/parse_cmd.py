@@ -86,7 +86,8 @@ def _render_document(doc: OfficialDocument, genre_name: str | None) -> None:
     tree = Tree("[bold]正文层次[/bold]" + ("" if doc.sections else "（未识别到层次序数）"))
     for s in doc.sections:
         _add_section(tree, s, escape, role_names)
-    console.print(tree)
+    # Wrap long labels instead of cropping them at the console width (soft_wrap crops renderables).
+    console.print(tree, soft_wrap=False)
     tail: list[tuple[str, Any]] = [
         ("结束语", doc.closing),
         ("附件说明", "；".join(doc.attachments) if doc.attachments else None),
