@@ -72,6 +72,18 @@ def test_one_json_line_per_file(tmp_path):
     assert [o["file"] for o in objs] == [str(a), str(b)]
 
 
+def test_unusable_file_among_several_still_gets_its_json_line(tmp_path):
+    good = _write(tmp_path, "a.txt", GOOD)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["check", str(good), str(empty), "--json"])
+    assert result.exit_code == 2
+    objs = [json.loads(x) for x in result.stdout.strip().splitlines() if x.startswith("{")]
+    assert [o["file"] for o in objs] == [str(good), str(empty)]
+    assert objs[1]["error"] and objs[1]["genre"] is None and objs[1]["findings"] == []
+    assert "error" not in objs[0]
+
+
 def test_missing_section_in_json(tmp_path):
     text = GOOD[: GOOD.index("二、存在的不足和原因")] + GOOD[GOOD.index("三、主要负责人"):]
     result = runner.invoke(app, ["check", str(_write(tmp_path, "m.txt", text)), "--json"])

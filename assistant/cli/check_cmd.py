@@ -32,6 +32,10 @@ def check_command(
         try:
             report = check_file(path, genre=genre)
         except AssistantError as err:
+            if as_json:
+                # Keep one line per input, so scripts can tell which file could not be checked and why.
+                typer.echo(json.dumps({"file": str(path), "error": str(err), "genre": None, "sections": [],
+                                       "missing": [], "findings": [], "citations": []}, ensure_ascii=False))
             if len(files) == 1:
                 fail(err)
             typer.echo(f"错误：{path}：{err}", err=True)
