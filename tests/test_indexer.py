@@ -320,3 +320,19 @@ def test_long_running_process_sees_vectors_added_by_another_process(tmp_path):
     assert kb.docstore.get_meta("vectors_dirty") != "1"
     assert any(h.match != "bm25" and Path(h.source).name == second.name for h in hits)
     kb.close()
+
+
+def test_index_of_a_folder_without_documents_says_so(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import _register, app
+
+    _register()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.xlsx").write_bytes(b"not a document")
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash")
+    result = CliRunner().invoke(app, ["index", str(empty), "--no-embed"])
+    assert result.exit_code == 0, result.output
+    assert "没有找到可加入知识库的文件" in result.output

@@ -147,6 +147,8 @@ def _render_report(report, stats) -> None:
                      "未嵌入的片段仍可用关键词检索。")
     elif stats["pending"]:
         lines.append(f"尚有 {stats['pending']} 个片段没有向量（关键词检索已可用）；运行 `assistant index --embed-only` 生成。")
+    if not (report.added or report.updated or report.unchanged or report.removed or report.failed):
+        lines.insert(0, "提示：所给路径中没有找到可加入知识库的文件（支持 .txt、.md、.docx、.pdf）。")
     for line in lines:
         typer.echo(line)
     if report.failed:
