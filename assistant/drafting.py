@@ -165,8 +165,21 @@ def find_figures(text: str, *, keep_protected: bool = False, min_cn: int = 2) ->
 def fact_values(text: str) -> set[str]:
     """All numbers the facts mention, in every spelling (dates give their parts too)."""
     values: set[str] = set()
+    norm = normalize(text)
     for f in find_figures(text, keep_protected=True, min_cn=1):
         values.update(f.values)
+        # 3万 and 三万 are the same figure: keep both the scaled and the unscaled value.
+        scale = {"万": 10_000, "亿": 100_000_000}.get(norm[f.end:f.end + 1])
+        for v in f.values:
+            try:
+                x = float(v)
+            except ValueError:
+                continue
+            if scale and f.kind in ("number", "quantity"):
+                values.add(_canon(str(x * scale)))
+            for big in (10_000, 100_000_000):
+                if f.kind == "quantity" and x >= big and x % (big / 10_000) == 0:
+                    values.add(_canon(str(x / big)))
     return values
 
 

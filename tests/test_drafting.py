@@ -264,6 +264,15 @@ def test_figures_ignore_ordinals_articles_and_fixed_phrases():
     assert [f.text for f in find_figures(text)] == ["三", "15"]
 
 
+def test_figures_with_wan_match_in_either_spelling():
+    """三万人 in a draft is the 3万人 of the facts (and the other way round); 4万 is not."""
+    known = fact_values("全年培训3万人次，服务两万户，投入1.5亿元。")
+    assert {"30000", "3", "20000", "2", "150000000"} <= known
+    draft = "培训三万人次，服务2万户，投入1.5亿元，另有4万人次。"
+    unknown = [f.text for f in find_figures(draft) if not set(f.values) & known]
+    assert unknown == ["4"]
+
+
 def test_prompts_are_files_with_declared_slots():
     for name in ("system", "section", "outline", "polish"):
         prompt = load_prompt(name)
