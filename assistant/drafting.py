@@ -732,8 +732,13 @@ def mask_exemplar(text: str, exemplar: dict[str, Any], facts: str = "") -> str:
     text = re.sub(r"《[^《》\n]*\d[^《》\n]*》", "《【待补充：文件名称】》", text)
     for name in sorted(office_names([exemplar]), key=len, reverse=True):
         text = text.replace(name, PLACEHOLDER)
+    # The exemplar's self-references (我县, 本局) name its kind of office, which need not be the user's.
+    text = _SELF_REFERENCE_RE.sub(lambda m: m.group(1) + "单位", text)
     text, _ = mask(text, PLACEHOLDER)
     return text
+
+
+_SELF_REFERENCE_RE = re.compile(r"(我|本)(?:县|市|区|镇|乡|街道|局|委|办|厅|院|所|中心|系统)(?![长委级域内外场民法公理事])")
 
 
 def _units(section_text: str) -> list[str]:

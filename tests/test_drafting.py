@@ -420,3 +420,10 @@ def test_outline_and_polish_through_the_model(fake_genre, server):
     polished = drafting.polish_text("全年搞了培训12场。", settings=llm_settings(server))
     assert [w["text"] for w in polished.warnings if w["kind"] == "figure"] == ["3"]
     assert "全年搞了培训12场。" in server.chat_requests()[1].text_of("user")
+
+
+def test_masked_exemplar_drops_its_office_self_references():
+    masked = mask_exemplar("我县全年办理案件12件，本局牵头推进，县长带头。", {})
+    assert "我县" not in masked and "本局" not in masked
+    assert masked.startswith("我单位全年办理案件【待补充】件，本单位牵头推进")
+    assert "县长带头" in masked  # a title, not a self-reference
