@@ -26,7 +26,6 @@ from assistant import numbering
 from assistant.errors import ConfigError
 
 CATALOG_FILE = "catalog.jsonl"
-CURATED_FILE = "curated.yaml"
 PRC = "中华人民共和国"
 CPC = "中国共产党"
 
@@ -401,10 +400,6 @@ class Catalog:
             if best is None or score > best.score:
                 best = TitleMatch(entry, "fuzzy", float(score))
         return best
-
-
-def catalog_path(knowledge_dir: Path) -> Path:
-    return Path(knowledge_dir) / "regulations" / CATALOG_FILE
 
 
 @lru_cache(maxsize=4)

@@ -24,6 +24,7 @@ from typing import Any
 from assistant.errors import ConfigError, UnknownGenreError
 from assistant.genres import norm
 from assistant.models import OfficialDocument, Paragraph, Section, SourceText
+from assistant.numbering import LOOSE_TAIL_DATE_RE, YEAR_RE, heading_level, marker_shape, ordinal
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -262,18 +263,13 @@ def _validate_rule(raw: Any, path: Path) -> FormatRule:
 # Text helpers
 # ---------------------------------------------------------------------------------------------------------
 
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 # Loose forms of tail elements, to find them when they are too malformed for the parser.
-_LOOSE_DATE_RE = re.compile(
-    r"^(?:\d{2}|\d{4}|[〇零○一二三四五六七八九]{4})\s*[年./\-]\s*[\d一二三四五六七八九十]{1,3}\s*[月./\-]"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日?$"
-)
 _CC_LOOSE_RE = re.compile(r"^抄\s*[送报]\s*[:：]?")
 _NOTES_HINT_RE = re.compile(r"此件|联系人|联系电话|主动公开|公开发布|依申请公开|不予公开")
 
 
 def _years(text: str) -> list[int]:
-    return [int(y) for y in _YEAR_RE.findall(norm(text))]
+    return [int(y) for y in YEAR_RE.findall(norm(text))]
 
 
 def _attr(obj: Any, *names: str, default: Any = None) -> Any:
@@ -344,7 +340,7 @@ class CheckContext:
                 return "、".join(doc.recipients), doc.recipients_line
             return None, None
         if name == "date" and not doc.date:
-            p = self._tail_match(_LOOSE_DATE_RE)
+            p = self._tail_match(LOOSE_TAIL_DATE_RE)
             return (p.text.strip(), p.line) if p else (None, None)
         if name == "notes" and not doc.notes:
             p = self._unbracketed_notes()
@@ -374,7 +370,7 @@ class CheckContext:
         return None
 
     def _unbracketed_notes(self) -> Paragraph | None:
-        date = self.doc.date_line or getattr(self._tail_match(_LOOSE_DATE_RE), "line", None)
+        date = self.doc.date_line or getattr(self._tail_match(LOOSE_TAIL_DATE_RE), "line", None)
         if date is None:
             return None
         after = [p for p in self.doc.paragraphs if p.line > date]
@@ -481,9 +477,6 @@ def _excerpt(text: str, start: int, end: int, before: int = 16, after: int = 8) 
 
 # --- 层次序数 -----------------------------------------------------------------------------------------------
 
-_LEVEL_FORMS = {1: "一、", 2: "（一）", 3: "1.", 4: "（1）"}
-
-
 @dataclass(frozen=True)
 class _Mark:
     line: int
@@ -504,8 +497,6 @@ def _heading_like(text: str) -> bool:
 
 
 def _heading_marks(ctx: CheckContext) -> list[_Mark]:
-    from assistant.numbering import heading_level
-
     if ctx.marks is not None:
         return ctx.marks
     marks: list[_Mark] = []
@@ -533,7 +524,7 @@ def _numbering_form(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     groups: dict[tuple[int, str], list[_Mark]] = {}
     for m in _heading_marks(ctx):
         if not m.ok:
-            groups.setdefault((m.level, _shape(m.raw)), []).append(m)
+            groups.setdefault((m.level, marker_shape(m.raw)), []).append(m)
     for marks in groups.values():
         first = marks[0]
         more = ""
@@ -541,10 +532,6 @@ def _numbering_form(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
             lines = "、".join(str(m.line) for m in marks[1:9]) + ("等" if len(marks) > 9 else "")
             more = f"（同样写法共{len(marks)}处，另见第{lines}行）"
         yield rule.finding(first.line, value=first.raw, expected=first.expected, more=more)
-
-
-def _shape(raw: str) -> str:
-    return re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", raw)).replace("．", ".")
 
 
 @rule_kind("numbering_skip")
@@ -565,17 +552,8 @@ def _numbering_skip(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
             if key not in reported:
                 reported.add(key)
                 yield rule.finding(m.line, value=m.raw, level=m.level, parent_level=m.level - 1,
-                                   parent_form=_LEVEL_FORMS[m.level - 1])
+                                   parent_form=ordinal(m.level - 1, 1))
         open_marks.append(m)
-
-
-def _ordinal(level: int, value: int) -> str:
-    from assistant.numbering import int_to_cn
-
-    if level in (1, 2):
-        num = int_to_cn(value)
-        return f"{num}、" if level == 1 else f"（{num}）"
-    return f"{value}." if level == 3 else f"（{value}）"
 
 
 @rule_kind("numbering_sequence")
@@ -590,16 +568,16 @@ def _numbering_sequence(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding
         problem = None
         if prev is None:
             if m.value != 1:
-                problem = f"没有从“{_ordinal(m.level, 1)}”开始"
+                problem = f"没有从“{ordinal(m.level, 1)}”开始"
         elif m.value == prev:
             problem = "与前一个序数重复"
         elif m.value > prev + 1:
-            gap = "、".join(f"“{_ordinal(m.level, v)}”" for v in range(prev + 1, m.value))
+            gap = "、".join(f"“{ordinal(m.level, v)}”" for v in range(prev + 1, m.value))
             problem = f"跳号，缺少{gap}"
         elif m.value < prev:
             problem = "顺序颠倒"
         if problem:
-            previous = _ordinal(m.level, prev) if prev is not None else "（无）"
+            previous = ordinal(m.level, prev) if prev is not None else "（无）"
             yield rule.finding(m.line, value=m.raw, problem=problem, previous=previous)
         last[m.level] = m.value
 
@@ -608,7 +586,7 @@ def _numbering_sequence(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding
 def _numbering_mixed(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     forms: dict[int, dict[str, int]] = {}
     for m in _heading_marks(ctx):
-        shape = _shape(m.raw)
+        shape = marker_shape(m.raw)
         forms.setdefault(m.level, {}).setdefault(shape, m.line)
     for level, shapes in sorted(forms.items()):
         if len(shapes) > 1:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from assistant.errors import AssistantError, LLMError, UnknownGenreError
-from assistant.numbering import heading_level
+from assistant.numbering import cn_to_int, heading_level
 from assistant.settings import Settings, get_settings
 
 PLACEHOLDER = "【待补充】"
@@ -74,29 +74,16 @@ def normalize(text: str) -> str:
     return text.translate(_FW)
 
 
-def cn_to_int(s: str) -> int | None:
-    """Chinese numeral to int: 十二 → 12, 一百零五 → 105, 两千 → 2000, 三万五千 → 35000."""
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9}
-    units = {"十": 10, "百": 100, "千": 1000}
-    big = {"万": 10_000, "亿": 100_000_000}
-    total, section, num = 0, 0, 0
-    if not s:
+def _cn_quantity(s: str) -> int | None:
+    """numbering.cn_to_int, plus 亿 (statistics reach it, article numbers never do): 三亿五千万 → 350000000."""
+    high, sep, low = s.partition("亿")
+    if not sep:
+        return cn_to_int(s)
+    h = cn_to_int(high) if high else 0
+    lo = cn_to_int(low) if low else 0
+    if h is None or lo is None:
         return None
-    if all(c in digits for c in s) and len(s) > 1:  # 二〇二四
-        return int("".join(str(digits[c]) for c in s))
-    for ch in s:
-        if ch in digits:
-            num = digits[ch]
-        elif ch in units:
-            section += (num or 1) * units[ch]
-            num = 0
-        elif ch in big:
-            total += (section + num) * big[ch]
-            section, num = 0, 0
-        else:
-            return None
-    return total + section + num
+    return h * 100_000_000 + lo
 
 
 def _canon(number: str) -> str:
@@ -154,7 +141,7 @@ def find_figures(text: str, *, keep_protected: bool = False, min_cn: int = 2) ->
             kind = "percent" if re.search(r"%|‰|百分点", m.group("num")) else "number"
             yield Figure(*span, raw, kind, (_canon(num),))
         else:
-            value = cn_to_int(m.group("cn"))
+            value = _cn_quantity(m.group("cn"))
             if value is None or value < min_cn:
                 continue
             if norm[max(0, span[0] - 1):span[0]] == "第" or _fixed_phrase_at(norm, *span):
@@ -256,32 +243,14 @@ class SampleExemplarSource:
         self.samples_dir = Path(samples_dir or get_settings().samples_dir)
         self._docs: list[tuple[dict[str, Any], Any]] | None = None
 
-    def _manifest(self) -> dict[str, dict[str, Any]]:
-        path = self.samples_dir / "manifest.yaml"
-        if not path.is_file():
-            return {}
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = data.get("samples", data) if isinstance(data, dict) else data
-        out: dict[str, dict[str, Any]] = {}
-        if isinstance(entries, dict):
-            for name, meta in entries.items():
-                out[Path(str(name)).name] = dict(meta or {})
-        elif isinstance(entries, list):
-            for meta in entries:
-                if isinstance(meta, dict):
-                    name = meta.get("file") or meta.get("path") or meta.get("name") or ""
-                    out[Path(str(name)).name] = dict(meta)
-        return out
-
     def _load(self) -> list[tuple[dict[str, Any], Any]]:
         if self._docs is not None:
             return self._docs
         from assistant.documents import read_document
+        from assistant.indexer import load_manifest
         from assistant.structure import parse_official
 
-        manifest = self._manifest()
+        manifest = load_manifest(self.samples_dir)
         docs = []
         for path in sorted(self.samples_dir.glob("*")):
             if path.suffix.lower() not in (".txt", ".md", ".docx") or path.name.startswith("."):
@@ -334,7 +303,7 @@ class KnowledgeBaseExemplarSource:
     def exemplars(self, genre: str, role: str, k: int = 3, query: str | None = None) -> list[dict[str, Any]]:
         g = resolve_genre(genre)
         genre_name = _get(g, "name", genre)
-        hits = _call_kb(self.kb, "exemplars", genre=genre_name, role=role, k=k, query=query)
+        hits = self.kb.exemplars(genre=genre_name, role=role, k=k, query=query)
         out = []
         for h in hits or []:
             meta = _get(h, "metadata", None) or {}
@@ -351,7 +320,7 @@ class KnowledgeBaseExemplarSource:
         return out[:k]
 
     def regulations(self, query: str, k: int = 4) -> list[dict[str, Any]]:
-        hits = _call_kb(self.kb, "regulations", query=query, k=k)
+        hits = self.kb.regulations(query=query, k=k)
         out = []
         for h in hits or []:
             meta = _get(h, "metadata", None) or {}
@@ -359,17 +328,6 @@ class KnowledgeBaseExemplarSource:
                         "article": _get(h, "article") or meta.get("article"),
                         "text": _get(h, "text") or _get(h, "page_content") or ""})
         return [r for r in out if r["text"]][:k]
-
-
-def _call_kb(kb: Any, method: str, **kwargs: Any) -> Any:
-    fn = getattr(kb, method, None)
-    if fn is not None:
-        return fn(**kwargs)
-    # An older knowledge base without the helpers: filtered search does the same job.
-    if method == "exemplars":
-        return kb.search(kwargs.get("query") or "", k=kwargs["k"],
-                         filters={"kind": "report", "genre": kwargs["genre"], "role": kwargs["role"]})
-    return kb.search(kwargs["query"], k=kwargs["k"], filters={"kind": "regulation"})
 
 
 class FallbackSource:
@@ -447,10 +405,8 @@ def section_spec(genre: Any, role: str) -> SectionSpec:
 
 
 def _matches_genre(doc: Any, genre: Any) -> bool:
-    try:
-        from assistant.genres import detect_genre  # type: ignore[attr-defined]
-    except ImportError:
-        return False
+    from assistant.genres import detect_genre
+
     found = detect_genre(doc)
     return found is not None and _get(found, "id") == _get(genre, "id")
 
@@ -657,23 +613,19 @@ def citation_warnings(text: str, request: DraftRequest, allowed_titles: Iterable
     titles = list(dict.fromkeys(re.findall(r"《([^《》\n]+)》", text)))
     if not titles:
         return []
+    from assistant.citations import check_citations
+
     out: list[dict[str, str]] = []
+    year = report_year(request)
     try:
-        from assistant.citations import check_citations
-    except ImportError:  # resolver not installed: only the context check below
-        check_citations = None  # type: ignore[assignment]
-    if check_citations is not None:
-        year = report_year(request)
-        try:
-            results = check_citations(text, f"{year + 1}-01-01" if year else None)
-        except AssistantError as err:
-            results = []
-            out.append(warning("citation", "", f"引用核查未完成：{err}"))
-        for c in results:
-            d = c.to_dict() if hasattr(c, "to_dict") else dict(c)
-            if d.get("severity") in ("error", "warning"):
-                written = d.get("text") or f"《{d.get('title_as_written')}》"
-                out.append(warning("citation", written, d.get("message") or f"{written}需要核实"))
+        results = check_citations(text, f"{year + 1}-01-01" if year else None)
+    except AssistantError as err:
+        results = []
+        out.append(warning("citation", "", f"引用核查未完成：{err}"))
+    for c in results:
+        if c.severity in ("error", "warning"):
+            written = c.text or f"《{c.title_as_written}》"
+            out.append(warning("citation", written, c.message or f"{written}需要核实"))
     allowed = " ".join([request.facts, *allowed_titles])
     flagged = " ".join(w["text"] for w in out)
     for title in titles:
@@ -712,13 +664,8 @@ def draft_section(request: DraftRequest, source: ExemplarSource | None = None, *
     context = int(getattr(s, "llm_context_tokens", 8192) or 8192)
     messages, used, used_regs, notes = build_messages(request, spec, genre_name, exemplars, regulations,
                                                       context_tokens=context)
-    llm = client or LLMClient(s)
-    pieces: list[str] = []
-    for piece in llm.stream(messages):
-        pieces.append(piece)
-        if on_chunk:
-            on_chunk(piece)
-    text, warnings = post_check("".join(pieces).strip(), request, exemplars,
+    reply = _stream_all(client or LLMClient(s), messages, on_chunk)
+    text, warnings = post_check(reply, request, exemplars,
                                 allowed_titles=[str(r.get("title") or "") for r in used_regs])
     sources = [_source_entry(e) for e in used]
     sources += [{"title": r.get("title"), "role": None, "year": None, "source": r.get("article")} for r in used_regs]

@@ -154,6 +154,17 @@ def _mark(level: int, number_text: str, value: int, text: str, m: re.Match[str],
     return HeadingMark(level, number_text, value, rest, ok, m.group(0).strip())
 
 
+def marker_shape(raw: str) -> str:
+    """The shape of a 序数 as written, numbers abstracted: "(三)" → "(一)", "12．" → "1.", so markers written
+    the same way group together."""
+    return re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "1", raw)).replace("．", ".")
+
+
+def ordinal(level: int, value: int) -> str:
+    """(2, 3) → "（三）", (3, 3) → "3.": the well-formed 序数 of a level."""
+    return LEVEL_NUMBER_FORMS[level].format(int_to_cn(value) if level in (1, 2) else value)
+
+
 _SENTENCE_END = "。！？!?"
 
 
@@ -349,5 +360,12 @@ ENUM_MARK = rf"[{_C}]{{1,3}}是"
 # 2024年2月26日, 二〇二四年二月, also without the day (cover pages, regulation histories).
 LOOSE_DATE = (rf"(?:\d{{4}}|{_CN_DATE_DIGIT}{{4}})\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月"
               r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?")
+# A 成文日期 too malformed for DATE_RE (2024.2.26, 24年2月26, 二〇二四/二/二十六日), so the checker can find and report it.
+LOOSE_TAIL_DATE_RE = re.compile(
+    r"^(?:\d{2}|\d{4}|[〇零○一二三四五六七八九]{4})\s*[年./\-]\s*[\d一二三四五六七八九十]{1,3}\s*[月./\-]"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日?$"
+)
+# A year as written in a title or heading: 2023年.
+YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 # A line ending in a 发文字号's 〔2024〕3号 (any bracket).
 DOC_NUMBER_TAIL_RE = re.compile(r"[〔［\[(（]\s*\d{4}\s*[〕］\])）]\s*\d+\s*号$")

@@ -63,11 +63,6 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
                           slots=declared, body=body, path=str(path))
 
 
-def list_prompts(directory: Path | None = None) -> list[str]:
-    base = directory or prompts_dir()
-    return sorted(p.stem for p in base.glob("*.md"))
-
-
 def data_block(text: str) -> str:
     """Indexed or user text for a data tag: angle brackets become full-width so the text can neither close
     the surrounding <…> tag nor open one of its own; slot markers are defused as well."""

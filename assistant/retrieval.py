@@ -123,23 +123,15 @@ def _domain_terms(settings: Settings) -> list[str]:
             words += [e.title, *e.short_titles, *e.aliases, *e.abbreviations]
     except (AssistantError, ImportError, OSError):
         pass
-    gdir = settings.genres_dir
-    if gdir.is_dir():
-        import yaml
+    try:
+        from assistant.genres import load_genres
 
-        for p in sorted(gdir.glob("*.yaml")):
-            try:
-                data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-            except (OSError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict):
-                if isinstance(data.get("name"), str):
-                    words.append(data["name"])
-                for role in data.get("roles") or data.get("sections") or []:
-                    if isinstance(role, dict):
-                        for key in ("name", "aliases", "keywords"):
-                            val = role.get(key)
-                            words += [val] if isinstance(val, str) else [v for v in val or [] if isinstance(v, str)]
+        for g in load_genres(settings.genres_dir).values():
+            words.append(g.name)
+            for r in g.sections:  # plain-string aliases are phrases; Alias objects are weighted regexes
+                words += [r.name, *(a for a in r.aliases if isinstance(a, str)), *r.keywords]
+    except AssistantError:  # broken genre rules: `assistant check` reports them; search still works
+        pass
     return [w for w in words if 2 <= len(w) <= 40]
 
 

@@ -16,6 +16,10 @@ from typing import Any
 
 from assistant.drafting import PLACEHOLDER, DraftResult, find_figures, warning
 from assistant.errors import AssistantError, DocumentError
+from assistant.numbering import DATE_RE, is_date_line, parse_doc_number
+
+# The 印发 line at the foot of a document: “示例县人民政府办公室  2024年3月1日印发”.
+_PRINTED_RE = re.compile(rf"\s*(?:{DATE_RE.pattern})\s*印发$")
 
 
 def _despace(text: str) -> str:
@@ -23,13 +27,9 @@ def _despace(text: str) -> str:
 
 
 def _load(path: Path) -> tuple[list[str], Any]:
+    from assistant.documents import read_document
     from assistant.structure import parse_official
 
-    try:
-        from assistant.documents import read_document
-    except ImportError:  # reader not installed: plain UTF-8 text, no line-wrap repair
-        doc = parse_official(path.read_text(encoding="utf-8"))
-        return [p.text for p in doc.paragraphs if p.text.strip()], doc
     source = read_document(path)
     doc = parse_official(source)
     return [p.text for p in source.paragraphs if p.text.strip()], doc
@@ -129,20 +129,19 @@ def skeleton_from_previous(path: str | Path, year: int) -> DraftResult:
     while i < len(paragraphs):
         text = paragraphs[i]
         flat = _despace(text)
+        dn = parse_doc_number(flat)
         if title and flat == title:
             out.append(_move_line(title, moves, warnings))
         elif title and i + 1 < len(paragraphs) and flat + _despace(paragraphs[i + 1]) == title:
             out.append(_move_line(title, moves, warnings))  # a title broken over two lines
             i += 1
-        elif (doc_number and flat == doc_number) or re.fullmatch(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号", flat):
-            m = re.match(r"(.*?)〔(\d{4})〕", flat)
-            issued = int(m.group(2)) + delta if m else None
-            out.append(f"{m.group(1)}〔{issued}〕{PLACEHOLDER}号" if m else f"{PLACEHOLDER}（发文字号）")
+        elif (doc_number and flat == doc_number) or (dn and dn.style_ok):
+            out.append(f"{dn.org}〔{dn.year + delta}〕{PLACEHOLDER}号" if dn else f"{PLACEHOLDER}（发文字号）")
             warnings.append(warning("doc_number", flat, "发文字号的序号需按本年度发文登记填写"))
-        elif (date and flat == date) or re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", flat):
+        elif (date and flat == date) or is_date_line(flat):
             out.append("【待补充：成文日期】")
-        elif re.search(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$", text):
-            org = re.sub(r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$", "", text).strip()
+        elif printed := _PRINTED_RE.search(text):
+            org = text[:printed.start()].strip()
             out.append(f"{org}  【待补充：印发日期】印发" if org else "【待补充：印发日期】印发")
         else:
             out.append(_move_line(text, moves, warnings))

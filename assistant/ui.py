@@ -192,6 +192,7 @@ class UIState:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _embedding: threading.Thread | None = None
     _embedding_active: bool = False
+    _samples: Any = None  # parsed once: SampleExemplarSource caches the samples it has read
 
     def kb(self) -> Any:
         with self._lock:
@@ -205,7 +206,9 @@ class UIState:
         """Exemplars from the knowledge base, backed by the bundled samples (drafting works without a KB)."""
         from assistant.drafting import FallbackSource, KnowledgeBaseExemplarSource, SampleExemplarSource
 
-        samples = SampleExemplarSource(self.settings.samples_dir)
+        if self._samples is None:
+            self._samples = SampleExemplarSource(self.settings.samples_dir)
+        samples = self._samples
         try:
             return FallbackSource(KnowledgeBaseExemplarSource(self.kb()), samples)
         except (ImportError, AssistantError) as err:
