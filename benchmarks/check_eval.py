@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.check import CheckReport, check_source  # noqa: E402
-from assistant.documents import read_document, read_text_input  # noqa: E402
-from assistant.genres import norm  # noqa: E402
+from assistant.documents.reading import read_document, read_text_input  # noqa: E402
+from assistant.documents.structure import parse_official  # noqa: E402
 from assistant.models import OfficialDocument  # noqa: E402
-from assistant.structure import parse_official  # noqa: E402
+from assistant.rules.check import CheckReport, check_source  # noqa: E402
+from assistant.rules.genres import norm  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_ae7bc27bfd6d05d1.txt"
@@ -142,7 +142,7 @@ def evaluate(docs: list[Doc], ablation: bool, verbose: bool) -> dict[str, Totals
         if not ablation or name != d.expected_genre:
             continue
         doc = parse_official(source)
-        from assistant.check import _section_statuses, resolve_genre
+        from assistant.rules.check import _section_statuses, resolve_genre
 
         _section_statuses(doc, resolve_genre(doc, None))  # fills Section.role exactly as check does
         lines = raw_lines(d.path, source.encoding)
@@ -177,7 +177,7 @@ def evaluate(docs: list[Doc], ablation: bool, verbose: bool) -> dict[str, Totals
 
 
 def timing() -> dict[str, float]:
-    from assistant.check import check_file
+    from assistant.rules.check import check_file
 
     out: dict[str, float] = {}
     if not SEED.exists():

@@ -69,8 +69,8 @@ def _summary(rows: list[dict]) -> dict:
 def evaluate(shared: Path) -> dict:
     import yaml
 
-    from assistant.citations import check_citations, document_date
-    from assistant.documents import read_document
+    from assistant.citations.resolver import check_citations, document_date
+    from assistant.documents.reading import read_document
 
     dev = yaml.safe_load((ROOT / "benchmarks" / "cite_devset.yaml").read_text(encoding="utf-8"))
     out: dict = {}
@@ -136,11 +136,11 @@ def _draft(shared: Path, size: int = 10_000) -> str:
 
 
 def timing(shared: Path, runs: int = 20) -> dict:
-    from assistant.articles import ArticleStore
-    from assistant.citations import check_citations
-    from assistant.documents import read_document
+    from assistant.citations.articles import ArticleStore
+    from assistant.citations.resolver import check_citations
+    from assistant.documents.reading import read_document
+    from assistant.documents.structure import parse_regulation
     from assistant.settings import Settings
-    from assistant.structure import parse_regulation
 
     draft = _draft(shared)
     out: dict = {"draft_chars": len(draft)}

@@ -34,9 +34,9 @@ LAWS = ["texts/社会法/中华人民共和国安全生产法.md", "texts/行政
 
 def build_law_file(n: int, out: Path) -> Path:
     """One regulation file holding the first n articles of a few real laws, renumbered 1..n."""
-    from assistant.documents import read_document
-    from assistant.numbering import int_to_cn
-    from assistant.structure import parse_regulation
+    from assistant.documents.numbering import int_to_cn
+    from assistant.documents.reading import read_document
+    from assistant.documents.structure import parse_regulation
 
     texts: list[str] = []
     for rel in LAWS:
@@ -65,10 +65,10 @@ def main() -> None:
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
 
-    from assistant.embeddings import E5Embeddings
-    from assistant.retrieval import KnowledgeBase
+    from assistant.kb.embeddings import E5Embeddings
+    from assistant.kb.retrieval import KnowledgeBase
+    from assistant.kb.store import _chroma_settings
     from assistant.settings import Settings
-    from assistant.store import _chroma_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)

@@ -42,9 +42,9 @@ QUERIES = [
 
 def load_units(limit: int) -> list[tuple[dict, str]]:
     """(metadata, embedded text) of real chunks: regulation articles first, then report paragraphs."""
-    from assistant.chunking import chunk_regulation, chunk_report
-    from assistant.documents import read_document
-    from assistant.structure import parse_official, parse_regulation
+    from assistant.documents.reading import read_document
+    from assistant.documents.structure import parse_official, parse_regulation
+    from assistant.kb.chunking import chunk_regulation, chunk_report
 
     units: list[tuple[dict, str]] = []
     for path in sorted((SHARED / "regulations" / "texts").rglob("*.md")):
@@ -63,11 +63,11 @@ def load_units(limit: int) -> list[tuple[dict, str]]:
 
 
 def build(home: Path, units: list[tuple[dict, str]], size: int):
-    from assistant.chunking import Chunk, make_chunk_id
-    from assistant.embeddings import E5Embeddings, text_hash
-    from assistant.retrieval import KnowledgeBase
+    from assistant.kb.chunking import Chunk, make_chunk_id
+    from assistant.kb.embeddings import E5Embeddings, text_hash
+    from assistant.kb.retrieval import KnowledgeBase
+    from assistant.kb.store import DocumentRecord
     from assistant.settings import Settings
-    from assistant.store import DocumentRecord
 
     kb = KnowledgeBase.open(Settings(home=home), embedder=E5Embeddings(), auto_samples=False)
     rng = np.random.default_rng(0)

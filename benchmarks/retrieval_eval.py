@@ -63,8 +63,8 @@ def main() -> None:
     if not SHARED.exists():
         sys.exit(f"needs {SHARED}")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    from assistant.embeddings import CachedEmbeddings, E5Embeddings, VectorCache
-    from assistant.retrieval import KnowledgeBase
+    from assistant.kb.embeddings import CachedEmbeddings, E5Embeddings, VectorCache
+    from assistant.kb.retrieval import KnowledgeBase
     from assistant.settings import Settings
 
     laws = LAWS if args.quick else LAWS + EXTRA

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.catalog import (
+from assistant.citations.catalog import (
     Catalog,
     CatalogEntry,
     build_catalog,
@@ -20,7 +20,7 @@ from assistant.catalog import (
     parse_date,
     write_catalog,
 )
-from assistant.citations import check_citations
+from assistant.citations.resolver import check_citations
 from assistant.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from fixtures_docs import FAZHI_REPORT as SAMPLE_REPORT
 
-from assistant.check import (
+from assistant.documents.structure import parse_official
+from assistant.errors import ConfigError
+from assistant.models import OfficialDocument, Paragraph, Section
+from assistant.rules.check import (
     RULE_KINDS,
     CheckContext,
     SectionStatus,
@@ -17,9 +20,6 @@ from assistant.check import (
     check_text,
     load_format_rules,
 )
-from assistant.errors import ConfigError
-from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.structure import parse_official
 
 RULES = {r.id: r for r in load_format_rules()}
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import HashEmbeddings
-from assistant.retrieval import KnowledgeBase
+from assistant.kb.embeddings import HashEmbeddings
+from assistant.kb.retrieval import KnowledgeBase
 from assistant.settings import PROJECT_ROOT, Settings
 
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.articles import ArticleStore
-from assistant.citations import check_citations, citation_findings, document_date, extract
-from assistant.documents import read_document, read_text_input
+from assistant.citations.articles import ArticleStore
+from assistant.citations.resolver import check_citations, citation_findings, document_date, extract
+from assistant.documents.reading import read_document, read_text_input
+from assistant.documents.structure import parse_official, parse_regulation
 from assistant.errors import StoreError
 from assistant.models import Article, Paragraph, Regulation
 from assistant.settings import Settings
-from assistant.structure import parse_official, parse_regulation
 
 SAFETY = Path("社会法") / "中华人民共和国安全生产法.md"
 OPENNESS = Path("行政法规") / "中华人民共和国政府信息公开条例.md"

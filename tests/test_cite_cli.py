@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.articles import ArticleStore
+from assistant.citations.articles import ArticleStore
 from assistant.cli import _register, app
-from assistant.documents import read_document
+from assistant.documents.reading import read_document
+from assistant.documents.structure import parse_regulation
 from assistant.settings import Settings
-from assistant.structure import parse_regulation
 
 CONTRACT = {"text", "line", "title_as_written", "resolved_title", "match", "kind", "status", "in_force", "replaced_by",
             "suggestion", "article", "article_text"}

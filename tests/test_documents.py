@@ -20,7 +20,7 @@ from fixtures_docs import (
     wrap_fixed,
 )
 
-from assistant.documents import (
+from assistant.documents.reading import (
     OCR_MESSAGE,
     decode_text,
     format_number,
@@ -500,7 +500,7 @@ def _without_lines(value):
 
 
 def test_docx_and_encodings_parse_like_the_txt(tmp_path: Path) -> None:
-    structure = pytest.importorskip("assistant.structure")
+    structure = pytest.importorskip("assistant.documents.structure")
     twin = tmp_path / "twin.txt"
     twin.write_text("\n".join(sample_docx_twin()), encoding="utf-8")
     expected = structure.parse_official(read_document(twin))

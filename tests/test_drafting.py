@@ -13,9 +13,10 @@ import pytest
 from openai_server import FakeOpenAIServer, Reply
 from typer.testing import CliRunner
 
-from assistant import drafting
 from assistant.cli import _register, app
-from assistant.drafting import (
+from assistant.drafting import writer as drafting
+from assistant.drafting.prompts import load_prompt
+from assistant.drafting.writer import (
     DraftRequest,
     SampleExemplarSource,
     draft_section,
@@ -25,7 +26,6 @@ from assistant.drafting import (
     outline,
 )
 from assistant.errors import LLMError, UnknownGenreError
-from assistant.prompts import load_prompt
 from assistant.settings import Settings
 
 runner = CliRunner()
@@ -364,7 +364,7 @@ def test_outline_lists_required_sections_in_order():
 
 # ------------------------------------------------------------------------------------- adapters and extras
 class FakeKB:
-    """Stands in for assistant.retrieval.KnowledgeBase: objects with attributes, mixed roles."""
+    """Stands in for assistant.kb.retrieval.KnowledgeBase: objects with attributes, mixed roles."""
 
     class Item:
         def __init__(self, **kw):

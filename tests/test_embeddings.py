@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.embeddings import (
+from assistant.errors import ConfigError, StoreError
+from assistant.kb.embeddings import (
     CachedEmbeddings,
     E5Embeddings,
     HashEmbeddings,
@@ -18,7 +19,6 @@ from assistant.embeddings import (
     VectorCache,
     get_embedder,
 )
-from assistant.errors import ConfigError, StoreError
 from assistant.settings import Settings
 
 

@@ -16,9 +16,10 @@ from typing import get_args
 import pytest
 import yaml
 
-from assistant.check import CheckReport, check_source, load_format_rules
-from assistant.documents import read_document, read_text_input
-from assistant.genres import (
+from assistant.documents.reading import read_document, read_text_input
+from assistant.documents.structure import parse_official
+from assistant.rules.check import CheckReport, check_source, load_format_rules
+from assistant.rules.genres import (
     ClosingPhrase,
     ForbiddenPhrase,
     FormatElement,
@@ -28,7 +29,6 @@ from assistant.genres import (
     SubRequirement,
     load_genres,
 )
-from assistant.structure import parse_official
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "knowledge" / "samples"
@@ -113,7 +113,7 @@ def lines_of(text: str) -> list[str]:
 
 def parsed(text: str, gid: str):
     doc = parse_official(read_text_input(text))
-    from assistant.genres import classify_sections
+    from assistant.rules.genres import classify_sections
 
     hits = {h.role: h for h in classify_sections(doc, GENRES[gid])}
     return doc, hits
@@ -443,7 +443,7 @@ def _mutations() -> dict[str, tuple]:
 
 @pytest.mark.parametrize("case", sorted(_mutations()))
 def test_meaningless_rule_fields_are_load_errors(tmp_path, case):
-    from assistant.genres import GenreRuleError
+    from assistant.rules.genres import GenreRuleError
 
     mutate, words = _mutations()[case]
     data = _request_data()

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.documents import read_document
+from assistant.documents.reading import read_document
+from assistant.documents.structure import parse_official
 from assistant.errors import AssistantError, UnknownGenreError
-from assistant.genres import (
+from assistant.models import OfficialDocument, Paragraph, Section
+from assistant.rules.genres import (
     Genre,
     GenreRuleError,
     classify_sections,
@@ -19,8 +21,6 @@ from assistant.genres import (
     get_genre,
     load_genres,
 )
-from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.structure import parse_official
 
 ROOT = Path(__file__).resolve().parent.parent
 GENRES_DIR = ROOT / "knowledge" / "genres"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from assistant.articles import ArticleStore
-from assistant.chunking import chunk_report, split_sentences
-from assistant.embeddings import HashEmbeddings
+from assistant.citations.articles import ArticleStore
+from assistant.kb.chunking import chunk_report, split_sentences
+from assistant.kb.embeddings import HashEmbeddings
+from assistant.kb.retrieval import KnowledgeBase
 from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.retrieval import KnowledgeBase
 from assistant.settings import PROJECT_ROOT, Settings
 
 SAMPLES = PROJECT_ROOT / "knowledge" / "samples"
@@ -113,7 +113,7 @@ def test_incremental_index_update_prune_and_failures(tmp_path):
     assert kb.vectors.count() == n_chunks == kb.docstore.count_chunks(embedded=True)
 
     # A deleted file disappears only with --prune.
-    removed_doc = kb.docstore.get_document(__import__("assistant.indexer", fromlist=["x"]).doc_id_for(files[1]))
+    removed_doc = kb.docstore.get_document(__import__("assistant.kb.indexer", fromlist=["x"]).doc_id_for(files[1]))
     files[1].unlink()
     assert not kb.index([docs]).removed
     r5 = kb.index([docs], prune=True)
@@ -272,7 +272,7 @@ def test_other_embedder_is_refused_until_reembed(tmp_path):
 
 
 def test_damaged_vector_index_falls_back_to_keywords_and_is_rebuilt(tmp_path, monkeypatch):
-    from assistant.store import VectorIndexError, VectorStore
+    from assistant.kb.store import VectorIndexError, VectorStore
 
     docs = tmp_path / "docs"
     _copy_samples(docs, 2)

@@ -9,8 +9,8 @@ import time
 import pytest
 from openai_server import FakeOpenAIServer, Reply
 
+from assistant.drafting.llm import LLMClient, estimate_tokens, is_configured
 from assistant.errors import ConfigError, LLMError
-from assistant.llm import LLMClient, estimate_tokens, is_configured
 from assistant.settings import Settings
 
 MESSAGES = [("system", "你是公文写作助手。"), ("user", "请写一段话。")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.numbering import (
+from assistant.documents.numbering import (
     cn_to_int,
     find_article_refs,
     format_article,

@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from assistant.documents import read_document
-from assistant.structure import is_regulation, parse_any, parse_regulation
+from assistant.documents.reading import read_document
+from assistant.documents.structure import is_regulation, parse_any, parse_regulation
 
 
 def _catalog(regulations_dir: Path) -> list[dict]:

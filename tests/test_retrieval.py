@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.keyword import Tokenizer
-from assistant.retrieval import KnowledgeBase
+from assistant.kb.keyword import Tokenizer
+from assistant.kb.retrieval import KnowledgeBase
 from assistant.settings import PROJECT_ROOT, Settings
 
 SAMPLES = PROJECT_ROOT / "knowledge" / "samples"
@@ -169,9 +169,9 @@ def test_issuer_genre_and_role_filters_in_every_mode(law_kb):
 def test_post_filtered_dense_search_equals_chroma_filtered_search(law_kb, monkeypatch, filters):
     """Broad filters are applied after an unfiltered vector query (Chroma's filtered scan is slow); the hits
     must be exactly those Chroma's own filtered query returns."""
-    import assistant.retrieval as retrieval
-    from assistant.retrieval import SearchFilters, _kw_filters
-    from assistant.store import chroma_where
+    import assistant.kb.retrieval as retrieval
+    from assistant.kb.retrieval import SearchFilters, _kw_filters
+    from assistant.kb.store import chroma_where
 
     f = SearchFilters.coerce(filters)
     vec = law_kb.embedder.embed_query("存在的不足和原因以及安全生产责任")

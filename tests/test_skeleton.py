@@ -8,8 +8,8 @@ import re
 from typer.testing import CliRunner
 
 from assistant.cli import _register, app
-from assistant.skeleton import skeleton_from_previous
-from assistant.structure import parse_official
+from assistant.documents.structure import parse_official
+from assistant.drafting.skeleton import skeleton_from_previous
 
 runner = CliRunner()
 _register()

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from test_chroma_server import start_chroma_server
 
-from assistant.chunking import Chunk, make_chunk_id
-from assistant.embeddings import HashEmbeddings, text_hash
 from assistant.errors import StoreError
+from assistant.kb.chunking import Chunk, make_chunk_id
+from assistant.kb.embeddings import HashEmbeddings, text_hash
+from assistant.kb.store import REEMBED_COMMAND, DocStore, DocumentRecord, VectorStore, chroma_where
 from assistant.settings import Settings
-from assistant.store import REEMBED_COMMAND, DocStore, DocumentRecord, VectorStore, chroma_where
 
 TEXTS = [
     "二、存在的不足和原因。一是依法行政意识有待加强。",

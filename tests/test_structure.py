@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from assistant.documents.structure import is_regulation, parse_any, parse_official, parse_regulation
 from assistant.models import OfficialDocument, Paragraph, Regulation, SourceText
-from assistant.structure import is_regulation, parse_any, parse_official, parse_regulation
 
 
 def src(text: str) -> SourceText:
@@ -316,7 +316,7 @@ def test_official_document_is_not_a_regulation() -> None:
 
 
 def test_seed_acceptance(seed_path: Path) -> None:
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     doc = parse_official(read_document(seed_path))
     assert doc.title == "高新区管委会关于2023年法治政府建设情况的报告"
@@ -350,7 +350,7 @@ def test_seed_acceptance(seed_path: Path) -> None:
 
 
 def test_gov_work_reports_top_level_parts(gov_reports_dir: Path) -> None:
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     files = sorted(gov_reports_dir.glob("*.txt"))
     assert len(files) == 39
@@ -433,7 +433,7 @@ def test_notes_after_date(line: str) -> None:
 def test_regulation_docx_parses_like_its_text_twin(tmp_path: Path) -> None:
     import docx
 
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     document = docx.Document()
     for line in LAW_PLAIN.split("\n"):
@@ -452,7 +452,7 @@ def test_regulation_docx_parses_like_its_text_twin(tmp_path: Path) -> None:
 
 
 def test_seed_roles_when_genre_rules_exist(seed_path: Path) -> None:
-    pytest.importorskip("assistant.genres", reason="genre rules (assistant/genres.py) not installed")
+    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.cli.parse_cmd import parse_file
 
     doc, genre = parse_file(seed_path)
@@ -464,7 +464,7 @@ def test_seed_roles_when_genre_rules_exist(seed_path: Path) -> None:
 def test_docx_heading_styles_without_numbers(tmp_path: Path) -> None:
     import docx
 
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     document = docx.Document()
     document.add_paragraph("示例镇人民政府关于2024年工作情况的报告")
@@ -499,7 +499,7 @@ def test_body_only_text_has_no_title() -> None:
 
 
 def test_report_with_annex_of_practical_matters(gov_reports_dir: Path) -> None:
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     # 云南 2025 ends with 名词解释 and an annex listing 一、…十、 惠民实事 after 三、: not new top-level parts.
     doc = parse_official(read_document(gov_reports_dir / "2025年云南省政府工作报告.txt"))
@@ -513,7 +513,7 @@ def test_report_with_annex_of_practical_matters(gov_reports_dir: Path) -> None:
 
 
 def test_gov_work_reports_recognised_with_roles(gov_reports_dir: Path) -> None:
-    pytest.importorskip("assistant.genres", reason="genre rules (assistant/genres.py) not installed")
+    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.cli.parse_cmd import parse_file
 
     for f in sorted(gov_reports_dir.glob("*.txt")):
@@ -522,7 +522,7 @@ def test_gov_work_reports_recognised_with_roles(gov_reports_dir: Path) -> None:
 
 
 def test_parse_cli_json_roles_on_seed(seed_path: Path) -> None:
-    pytest.importorskip("assistant.genres", reason="genre rules (assistant/genres.py) not installed")
+    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.cli import _register, app
 
     _register()
@@ -544,8 +544,8 @@ def test_signature_and_date_on_one_line_and_invalid_date() -> None:
 def test_next_year_skeleton_placeholders_keep_the_tail_parsed():
     """A skeleton from `draft --from-previous` has 【待补充】 where the new number and dates go; the parser still
     finds the 发文字号, 成文日期 and 印发 line instead of folding them into the title or body."""
-    from assistant.documents import read_text_input
-    from assistant.structure import parse_official
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
 
     text = "\n".join([
         "示例县人民政府文件", "示县政文〔2025〕【待补充】号", "签发人：王某", "示例县人民政府关于2024年法治政府建设情况的报告",

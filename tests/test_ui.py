@@ -18,7 +18,15 @@ from fixtures_docs import make_image_only_pdf
 from openai_server import FakeOpenAIServer, Reply
 
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.ui import UIState, check_bind, export_docx, index_uploads, parse_auth, search_kb, stats_html
+from assistant.ui.app import (
+    UIState,
+    check_bind,
+    export_docx,
+    index_uploads,
+    parse_auth,
+    search_kb,
+    stats_html,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -102,7 +110,7 @@ def test_bind_rules():
 def test_login_is_enforced_when_auth_is_set(tmp_path):
     import httpx
 
-    from assistant.ui import launch
+    from assistant.ui.app import launch
 
     app, url = launch("127.0.0.1", free_port(), ("clerk", "s3cret-pass"), settings=settings_for(tmp_path),
                       prevent_thread_lock=True, embed_after_upload=False)
@@ -186,7 +194,7 @@ def test_vectors_follow_in_the_background_after_upload(tmp_path):
 
 
 def test_unreachable_endpoint_is_a_chinese_message_not_a_traceback(tmp_path):
-    from assistant.ui import draft_stream
+    from assistant.ui.app import draft_stream
 
     st = UIState(settings_for(tmp_path / "home", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
                               llm_model="m", llm_max_retries=0, llm_timeout=5))
@@ -201,7 +209,7 @@ def test_unreachable_endpoint_is_a_chinese_message_not_a_traceback(tmp_path):
 
 
 def test_draft_needs_genre_and_section(state):
-    from assistant.ui import draft_stream
+    from assistant.ui.app import draft_stream
 
     assert list(draft_stream(state, "材料", None, None))[-1].error == "请先选择文种"
     assert list(draft_stream(state, "材料", "法治政府建设年度报告", ""))[-1].error == "请先选择要起草的章节"
@@ -266,7 +274,7 @@ def browser():
 @pytest.fixture(scope="module")
 def offline_app(tmp_path_factory):
     """The app with no LLM endpoint: template drafts, nothing sent anywhere."""
-    from assistant.ui import launch
+    from assistant.ui.app import launch
 
     home = tmp_path_factory.mktemp("ui-home")
     app, url = launch("127.0.0.1", free_port(), None, settings=settings_for(home), prevent_thread_lock=True,
@@ -396,7 +404,7 @@ def test_knowledge_base_tab_search_and_upload(offline_app, page_of, tmp_path):
 def test_draft_tab_streams_from_configured_endpoint(browser, page_of, tmp_path, monkeypatch):
     """With OPENAI_BASE_URL pointing at the project's OpenAI-compatible test server, the reply streams into
     the chat (its length grows while the server is still sending) and an invented figure is flagged."""
-    from assistant.ui import launch
+    from assistant.ui.app import launch
 
     # The reply carries a Markdown image and an <img> tag: the chat shows them as text, the browser must
     # not fetch them (page_of fails the test on any request that leaves 127.0.0.1).

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import read_document
+from assistant.documents.reading import read_document
 from assistant.errors import DocumentError
+from assistant.export.word import write_docx
 from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.wordfile import write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -118,7 +118,7 @@ def test_plain_paragraphs_get_heading_fonts(tmp_path: Path) -> None:
 
 
 def test_seed_parses_the_same_after_a_word_round_trip(tmp_path: Path, seed_path: Path) -> None:
-    structure = pytest.importorskip("assistant.structure")
+    structure = pytest.importorskip("assistant.documents.structure")
     original = structure.parse_official(read_document(seed_path))
     back = structure.parse_official(read_document(write_docx(original, tmp_path / "seed.docx")))
 

@@ -21,7 +21,7 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
 ) -> None:
     """检查公文：必备部分是否齐全、格式是否符合 GB/T 9704-2012 和《党政机关公文处理工作条例》。"""
-    from assistant.check import check_file, load_format_rules
+    from assistant.rules.check import check_file, load_format_rules
 
     try:
         load_format_rules()  # a broken rule file is reported once, before any input is read

@@ -21,7 +21,7 @@ _FILE_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc", ".wps")
 
 
 def _read(arg: str):
-    from assistant.documents import read_document, read_text_input
+    from assistant.documents.reading import read_document, read_text_input
 
     p = Path(arg)
     try:
@@ -45,8 +45,8 @@ def cite_command(
         "--date", help="按此日期判断效力（如 2024年2月26日），默认取成文日期，否则今天")] = None,
 ) -> None:
     """核查法规引用：名称是否准确、是否现行有效、条号是否存在、引文是否与原文一致。"""
-    from assistant.catalog import parse_date
-    from assistant.citations import check_citations, document_date
+    from assistant.citations.catalog import parse_date
+    from assistant.citations.resolver import check_citations, document_date
 
     if date is not None and parse_date(date) is None:
         fail(AssistantError(f"无法识别的日期“{date}”", hint="例如 2024年2月26日 或 2024-02-26"))
@@ -82,7 +82,7 @@ def _render(name: str, when: str | None, date_from: str, cites) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from assistant.citations import KIND_LABELS, MATCH_LABELS
+    from assistant.citations.resolver import KIND_LABELS, MATCH_LABELS
 
     console = Console(highlight=False)
     console.print(f"[bold]{escape(name)}[/bold]  效力判断日期：{escape(when or '今天')}（{date_from}）")

@@ -17,7 +17,7 @@ def _read_facts(facts: str | None) -> str:
         return ""
     if facts == "-":
         return sys.stdin.read()
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     return read_document(Path(facts)).text
 
@@ -46,7 +46,7 @@ def draft(
         if from_previous is not None:
             if year is None:
                 raise AssistantError("使用 --from-previous 时必须给出 --year（本年度报告的年度）")
-            from assistant.skeleton import skeleton_from_previous
+            from assistant.drafting.skeleton import skeleton_from_previous
 
             result = skeleton_from_previous(Path(from_previous), year)
             if as_json:
@@ -61,7 +61,7 @@ def draft(
         if not genre or not section:
             raise AssistantError("请给出 --genre 和 --section（或用 --from-previous 生成骨架）",
                                  hint="例如 assistant draft --genre 法治政府建设年度报告 --section shortcomings")
-        from assistant.drafting import DraftRequest, draft_section
+        from assistant.drafting.writer import DraftRequest, draft_section
 
         request = DraftRequest(genre=genre, role=section, facts=_read_facts(facts), issuer=issuer, year=year,
                                strict=strict)
@@ -93,11 +93,11 @@ def outline_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     try:
-        from assistant.drafting import outline, outline_with_llm
+        from assistant.drafting.writer import outline, outline_with_llm
 
         result = outline(genre, year=year, issuer=issuer)
         if use_llm:
-            from assistant.llm import is_configured
+            from assistant.drafting.llm import is_configured
 
             if not is_configured():
                 raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")

@@ -18,7 +18,7 @@ from assistant.errors import AssistantError
 
 
 def _open(auto_samples: bool = True):
-    from assistant.retrieval import KnowledgeBase
+    from assistant.kb.retrieval import KnowledgeBase
 
     return KnowledgeBase.open(auto_samples=auto_samples)
 
@@ -42,7 +42,7 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="输出一个 JSON 对象"),
 ) -> None:
     """把文件加入知识库：先建关键词索引（几秒可检索），再生成向量（可中断、可续跑）。"""
-    from assistant.indexer import IndexReport
+    from assistant.kb.indexer import IndexReport
 
     if kind not in ("auto", "report", "regulation"):
         fail(AssistantError(f"未知的 --kind：{kind}", hint="可选 auto、report、regulation"))

@@ -41,8 +41,8 @@ def parse_command(
 def parse_file(path: Path) -> tuple[OfficialDocument | Regulation, str | None]:
     """Read a file and parse it; for a 公文 also detect its genre and fill section roles when the genre rules
     are available. Returns (document, genre name or None)."""
-    from assistant.documents import read_document
-    from assistant.structure import parse_any
+    from assistant.documents.reading import read_document
+    from assistant.documents.structure import parse_any
 
     result = parse_any(read_document(path))
     if isinstance(result, Regulation):
@@ -51,9 +51,9 @@ def parse_file(path: Path) -> tuple[OfficialDocument | Regulation, str | None]:
 
 
 def fill_roles(doc: OfficialDocument) -> str | None:
-    """Detect the genre and classify sections into its roles (assistant.genres); the genre name or None."""
+    """Detect the genre and classify sections into its roles (assistant.rules.genres); the genre name or None."""
     try:
-        from assistant import genres
+        from assistant.rules import genres
     except ImportError:  # genre rules not installed: roles stay empty
         return None
     match = genres.detect_genre(doc)
@@ -107,7 +107,7 @@ def _role_names(genre_name: str | None) -> dict[str, str]:
     if not genre_name:
         return {}
     try:
-        from assistant import genres
+        from assistant.rules import genres
 
         genre = genres.get_genre(genre_name)
         return {r.id: r.name for r in genre.roles}

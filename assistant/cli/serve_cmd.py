@@ -23,12 +23,12 @@ def serve_command(
     no_embed: Annotated[bool, typer.Option("--no-embed", help="上传到知识库的文件只建关键词索引，不在后台生成向量")] = False,
 ) -> None:
     """启动网页界面（起草、检查、引用核查、知识库）。"""
-    from assistant.ui import AUTH_ENV, check_bind, parse_auth
+    from assistant.ui.app import AUTH_ENV, check_bind, parse_auth
 
     try:
         credentials = parse_auth(auth if auth is not None else os.environ.get(AUTH_ENV))
         check_bind(host, credentials)  # before importing gradio: a refusal is instant
-        from assistant.ui import launch
+        from assistant.ui.app import launch
 
         _, url = launch(host, port, credentials, prevent_thread_lock=True, embed_after_upload=not no_embed)
     except AssistantError as err:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.numbering import find_article_refs
+from assistant.documents.numbering import find_article_refs
 
 STOPWORDS = frozenset(
     ["的", "了", "和", "与", "及", "或", "在", "是", "为", "对", "把", "被", "从", "向", "以", "于", "等", "其", "之", "也", "而", "并", "就", "都", "又", "有", "个", "这", "那", "中", "上", "下", "要", "将", "能", "会", "可", "个", "我", "我们", "你", "他", "它", "该", "本", "各", "所", "由", "一", "不", "没有", "如何", "怎么", "什么", "哪些", "关于", "进行", "以及", "还", "吗", "呢", "啊", "吧"]

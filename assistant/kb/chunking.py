@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.embeddings import text_hash
+from assistant.kb.embeddings import text_hash
 from assistant.models import OfficialDocument, Regulation, Section
 
 MIN_SECTION_CHARS = 120  # smaller sections are merged into their parent

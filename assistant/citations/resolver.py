@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.catalog import Catalog, CatalogEntry, load_catalog, normalize_title, parse_date
-from assistant.models import Paragraph, SourceText
-from assistant.numbering import (
+from assistant.citations.catalog import Catalog, CatalogEntry, load_catalog, normalize_title, parse_date
+from assistant.documents.numbering import (
     CITED_ARTICLE_MORE_RE,
     CITED_ARTICLE_RANGE_RE,
     CITED_ARTICLE_RE,
     cn_to_int,
     format_article,
 )
-from assistant.structure import as_paragraphs, parse_official
+from assistant.documents.structure import as_paragraphs, parse_official
+from assistant.models import Paragraph, SourceText
 
 # ------------------------------------------------------------------------------------------------ patterns
 
@@ -576,7 +576,7 @@ def check_citations(text_or_source: Any, date: str | Any = None, *, settings: An
         catalog = load_catalog(settings)
     own_store = None
     if store is None and use_store and any(r.refs for r in raws):
-        from assistant.articles import ArticleStore
+        from assistant.citations.articles import ArticleStore
 
         store = own_store = ArticleStore.existing(settings)
     try:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant import numbering
+from assistant.documents import numbering
 from assistant.errors import ConfigError
 
 CATALOG_FILE = "catalog.jsonl"

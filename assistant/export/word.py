@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.documents.numbering import heading_level
 from assistant.errors import DocumentError
 from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.numbering import heading_level
 
 # Layout constants (mm / pt) from GB/T 9704-2012 §5.2, §7.
 PAGE_W_MM, PAGE_H_MM = 210, 297

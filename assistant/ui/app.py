@@ -154,7 +154,7 @@ def sections_html(report: Any) -> str:
 
 def citation_rows(citations: Sequence[Any]) -> list[list[str]]:
     """One row per citation: 原文, 规范名称, 匹配方式, 类别, 状态, 说明, 条文."""
-    from assistant.citations import KIND_LABELS, MATCH_LABELS
+    from assistant.citations.resolver import KIND_LABELS, MATCH_LABELS
 
     rows = []
     for c in citations:
@@ -197,14 +197,18 @@ class UIState:
     def kb(self) -> Any:
         with self._lock:
             if self._kb is None:
-                from assistant.retrieval import KnowledgeBase
+                from assistant.kb.retrieval import KnowledgeBase
 
                 self._kb = KnowledgeBase.open(self.settings)
             return self._kb
 
     def source(self) -> Any:
         """Exemplars from the knowledge base, backed by the bundled samples (drafting works without a KB)."""
-        from assistant.drafting import FallbackSource, KnowledgeBaseExemplarSource, SampleExemplarSource
+        from assistant.drafting.writer import (
+            FallbackSource,
+            KnowledgeBaseExemplarSource,
+            SampleExemplarSource,
+        )
 
         if self._samples is None:
             self._samples = SampleExemplarSource(self.settings.samples_dir)
@@ -223,7 +227,7 @@ class UIState:
 
 def _read_input(text: str | None, file: str | None) -> Any:
     """An uploaded file wins over pasted text; nothing at all is a clear error."""
-    from assistant.documents import read_document, read_text_input
+    from assistant.documents.reading import read_document, read_text_input
 
     if file:
         return read_document(file)
@@ -233,7 +237,7 @@ def _read_input(text: str | None, file: str | None) -> Any:
 
 
 def genre_choices() -> list[str]:
-    from assistant.genres import genre_names
+    from assistant.rules.genres import genre_names
 
     return genre_names()
 
@@ -242,14 +246,14 @@ def role_choices(genre: str | None) -> list[tuple[str, str]]:
     """(中文名, id) for the roles of a genre, in customary order."""
     if not genre:
         return []
-    from assistant.genres import get_genre
+    from assistant.rules.genres import get_genre
 
     return [(r.name, r.id) for r in get_genre(genre).ordered_roles()]
 
 
 def all_role_choices() -> list[tuple[str, str]]:
     """Every role id over all genres (search filter); the label names the role in Chinese."""
-    from assistant.genres import load_genres
+    from assistant.rules.genres import load_genres
 
     seen: dict[str, str] = {}
     for g in load_genres().values():
@@ -260,7 +264,7 @@ def all_role_choices() -> list[tuple[str, str]]:
 
 def check_input(text: str | None, file: str | None, genre: str | None) -> tuple[str, str, list[list[str]]]:
     """检查 tab: (checklist html, sections html, citation rows). Errors become a visible message."""
-    from assistant.check import check_source
+    from assistant.rules.check import check_source
 
     try:
         source = _read_input(text, file)
@@ -274,7 +278,7 @@ def check_input(text: str | None, file: str | None, genre: str | None) -> tuple[
 
 def cite_input(text: str | None, file: str | None) -> tuple[str, list[list[str]]]:
     """引用核查 tab: (summary html, rows)."""
-    from assistant.citations import check_citations, document_date
+    from assistant.citations.resolver import check_citations, document_date
 
     try:
         source = _read_input(text, file)
@@ -337,7 +341,7 @@ def index_uploads(state: UIState, files: Sequence[str] | None, kind: str = "auto
     random bytes, scanned PDF) is reported and neither copied nor indexed. Readable files are copied into
     ASSISTANT_HOME/uploads (Gradio's temp copies are deleted later) and indexed at once (keyword phase);
     vectors follow in a background thread."""
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     paths = [str(f) for f in (files or []) if f]
     if not paths:
@@ -415,7 +419,7 @@ def _start_embedding(state: UIState) -> None:
 
 
 def mode_note(settings: Settings) -> str:
-    from assistant.llm import is_configured
+    from assistant.drafting.llm import is_configured
 
     if is_configured(settings):
         model = settings.llm_model or "（自动选择）"
@@ -468,7 +472,7 @@ def draft_stream(state: UIState, message: str, genre: str | None, role: str | No
                  year: str | int | None = None) -> Iterator[DraftUpdate]:
     """Run draft_section in a worker thread and yield the reply as it streams (LLM mode) or at once
     (template mode)."""
-    from assistant.drafting import DraftRequest, draft_section
+    from assistant.drafting.writer import DraftRequest, draft_section
 
     if not genre:
         yield DraftUpdate("", done=True, error="请先选择文种")
@@ -515,8 +519,8 @@ def draft_stream(state: UIState, message: str, genre: str | None, role: str | No
 
 
 def export_docx(text: str | None, genre: str | None = None) -> Path:
-    """The last draft as a GB/T 9704 .docx (assistant.wordfile.write_docx) in a fresh temp folder."""
-    from assistant.wordfile import write_docx
+    """The last draft as a GB/T 9704 .docx (assistant.export.word.write_docx) in a fresh temp folder."""
+    from assistant.export.word import write_docx
 
     if not text or not text.strip():
         raise DocumentError("还没有可导出的草稿，请先在上方起草")

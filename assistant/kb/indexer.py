@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.chunking import chunk_regulation, chunk_report
 from assistant.errors import AssistantError, StoreError
-from assistant.store import DocumentRecord
+from assistant.kb.chunking import chunk_regulation, chunk_report
+from assistant.kb.store import DocumentRecord
 
 if TYPE_CHECKING:
-    from assistant.retrieval import KnowledgeBase
+    from assistant.kb.retrieval import KnowledgeBase
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
 PIPELINE_VERSION = "kb-1"  # part of each document's content hash: bump it to re-chunk everything
@@ -197,7 +197,7 @@ class Indexer:
 
     def index_file(self, path: Path, kind: str = "auto") -> tuple[str, int, int]:
         """Index one file. Returns (status, chunks added, chunks removed), status in added|updated|unchanged."""
-        from assistant.documents import read_document
+        from assistant.documents.reading import read_document
 
         source = str(path.resolve())
         doc_id = doc_id_for(path)
@@ -223,7 +223,7 @@ class Indexer:
         return ("updated" if existing else "added"), added, removed
 
     def _chunk(self, src, path: Path, doc_id: str, h: str, kind: str):
-        from assistant import structure
+        from assistant.documents import structure
 
         source = str(path.resolve())
         if kind == "auto":
@@ -264,7 +264,7 @@ class Indexer:
     @staticmethod
     def _genre_of(doc) -> str | None:
         try:
-            from assistant.genres import detect_genre
+            from assistant.rules.genres import detect_genre
         except ImportError:
             return None
         g = detect_genre(doc)
@@ -283,7 +283,7 @@ class Indexer:
     @staticmethod
     def _classify(doc, genre: str) -> None:
         try:
-            from assistant.genres import classify_sections, get_genre
+            from assistant.rules.genres import classify_sections, get_genre
         except ImportError:
             return
         # An unknown genre name in a manifest: index without roles rather than fail the file.
@@ -296,7 +296,7 @@ class Indexer:
         if not self._catalog_loaded:
             self._catalog_loaded = True
             try:
-                from assistant.catalog import load_catalog
+                from assistant.citations.catalog import load_catalog
 
                 self._catalog = load_catalog(self.settings)
             except (AssistantError, ImportError, OSError):
@@ -336,7 +336,7 @@ class Indexer:
     # --- the article store of the citation checker ------------------------------------------------------
     def _articles_store(self):
         if self._articles is None:
-            from assistant.articles import ArticleStore
+            from assistant.citations.articles import ArticleStore
 
             self._articles = ArticleStore(self.settings)
         return self._articles
@@ -352,8 +352,8 @@ class Indexer:
             self._articles_store().remove(source)
 
     def _sync_articles(self, doc: DocumentRecord, path: Path) -> None:
-        from assistant import structure
-        from assistant.documents import read_document
+        from assistant.documents import structure
+        from assistant.documents.reading import read_document
 
         reg = structure.parse_regulation(read_document(path))
         self._article_store_add(reg, doc.source)

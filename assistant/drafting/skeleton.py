@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from assistant.drafting import PLACEHOLDER, DraftResult, find_figures, warning
+from assistant.documents.numbering import DATE_RE, is_date_line, parse_doc_number
+from assistant.drafting.writer import PLACEHOLDER, DraftResult, find_figures, warning
 from assistant.errors import AssistantError, DocumentError
-from assistant.numbering import DATE_RE, is_date_line, parse_doc_number
 
 # The 印发 line at the foot of a document: “示例县人民政府办公室  2024年3月1日印发”.
 _PRINTED_RE = re.compile(rf"\s*(?:{DATE_RE.pattern})\s*印发$")
@@ -27,8 +27,8 @@ def _despace(text: str) -> str:
 
 
 def _load(path: Path) -> tuple[list[str], Any]:
-    from assistant.documents import read_document
-    from assistant.structure import parse_official
+    from assistant.documents.reading import read_document
+    from assistant.documents.structure import parse_official
 
     source = read_document(path)
     doc = parse_official(source)

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.keyword import KeywordFilters, KeywordIndex, Tokenizer
+from assistant.kb.keyword import KeywordFilters, KeywordIndex, Tokenizer
+from assistant.kb.store import DocStore, StoredChunk, VectorIndexError, VectorStore, chroma_where
 from assistant.settings import Settings, get_settings
-from assistant.store import DocStore, StoredChunk, VectorIndexError, VectorStore, chroma_where
 
 RRF_K = 60
 # A filter letting at least this share of chunks through is applied after an unfiltered vector query.
@@ -117,14 +117,14 @@ def _domain_terms(settings: Settings) -> list[str]:
     genre rules: words jieba must keep whole."""
     words: list[str] = []
     try:
-        from assistant.catalog import load_catalog
+        from assistant.citations.catalog import load_catalog
 
         for e in load_catalog(settings).entries:
             words += [e.title, *e.short_titles, *e.aliases, *e.abbreviations]
     except (AssistantError, ImportError, OSError):
         pass
     try:
-        from assistant.genres import load_genres
+        from assistant.rules.genres import load_genres
 
         for g in load_genres(settings.genres_dir).values():
             words.append(g.name)
@@ -176,12 +176,12 @@ class KnowledgeBase:
     @property
     def embedder(self):
         if self._embedder is None:
-            from assistant.embeddings import CachedEmbeddings, VectorCache, get_embedder
+            from assistant.kb.embeddings import CachedEmbeddings, VectorCache, get_embedder
 
             self._embedder = CachedEmbeddings(get_embedder(self.settings),
                                               VectorCache(self.settings.home / "cache" / "vectors.sqlite"))
         elif not hasattr(self._embedder, "cache"):
-            from assistant.embeddings import CachedEmbeddings, VectorCache
+            from assistant.kb.embeddings import CachedEmbeddings, VectorCache
 
             self._embedder = CachedEmbeddings(self._embedder,
                                               VectorCache(self.settings.home / "cache" / "vectors.sqlite"))
@@ -194,7 +194,7 @@ class KnowledgeBase:
             if self._vectors is not None and version != self._vectors_seen and not self.settings.chroma_host:
                 self._vectors = None  # another process wrote vectors since this client opened: reopen
             if self._vectors is None:
-                from assistant.store import forget_cached_client
+                from assistant.kb.store import forget_cached_client
 
                 forget_cached_client(self.settings)
                 self._vectors = VectorStore(self.settings, self.embedder)
@@ -246,7 +246,7 @@ class KnowledgeBase:
     # --- indexing ---------------------------------------------------------------------------------------
     def index(self, paths: Sequence[str | Path], kind: str = "auto", prune: bool = False,
               on_file: Callable[[int, int, str], None] | None = None):
-        from assistant.indexer import Indexer
+        from assistant.kb.indexer import Indexer
 
         return Indexer(self).index([Path(p) for p in paths], kind=kind, prune=prune, on_file=on_file)
 
@@ -305,7 +305,7 @@ class KnowledgeBase:
     def reembed(self) -> None:
         """Drop the vector collection (built by another embedder) and mark everything unembedded; follow with
         `embed_pending`."""
-        from assistant.store import COLLECTION, make_client
+        from assistant.kb.store import COLLECTION, make_client
 
         client = make_client(self.settings)
         with contextlib.suppress(Exception):  # not there: nothing to drop
@@ -317,7 +317,7 @@ class KnowledgeBase:
 
     def remove(self, ref: str) -> list[str]:
         """Remove documents by doc id, file path or exact title. Returns the sources removed."""
-        from assistant.indexer import Indexer
+        from assistant.kb.indexer import Indexer
 
         docs = self.find_documents(ref)
         if not docs:
@@ -465,7 +465,7 @@ class KnowledgeBase:
         names: dict[str, list[str]] = {}
         shorts: dict[str, list[str]] = {}
         try:
-            from assistant.catalog import load_catalog
+            from assistant.citations.catalog import load_catalog
 
             for e in load_catalog(self.settings).entries:
                 shorts[e.title] = [*e.short_titles, *e.aliases]
@@ -482,7 +482,7 @@ class KnowledgeBase:
 
     def resolve_article_refs(self, query: str) -> list[StoredChunk]:
         """Chunks of the articles the query names explicitly (title + 第X条), current version first."""
-        from assistant.numbering import find_article_refs
+        from assistant.documents.numbering import find_article_refs
 
         refs = find_article_refs(query)
         if not refs:
@@ -587,7 +587,7 @@ class KnowledgeBase:
     def _embedder_id(self) -> str:
         if self._embedder is not None:
             return getattr(self._embedder, "id", "?")
-        from assistant.embeddings import E5Embeddings
+        from assistant.kb.embeddings import E5Embeddings
 
         s = self.settings
         if s.embeddings_base_url:

@@ -21,9 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import DocumentError, NeedsOCRError
-from assistant.models import Paragraph, SourceText
-from assistant.numbering import (
+from assistant.documents.numbering import (
     DOC_NUMBER_TAIL_RE,
     ENUM_MARK,
     LOOSE_ARTICLE_MARK,
@@ -31,6 +29,8 @@ from assistant.numbering import (
     LOOSE_SEQ_MARK,
     LOOSE_UNIT_MARK,
 )
+from assistant.errors import DocumentError, NeedsOCRError
+from assistant.models import Paragraph, SourceText
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
 SUPPORTED_TEXT = "、".join(s for s in SUPPORTED_SUFFIXES if s != ".markdown")

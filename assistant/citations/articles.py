@@ -23,9 +23,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from assistant.documents.numbering import find_dates, to_halfwidth_digits
 from assistant.errors import StoreError
 from assistant.models import Article, Regulation
-from assistant.numbering import find_dates, to_halfwidth_digits
 
 DB_NAME = "articles.sqlite3"
 
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS articles (
 
 
 def title_key(title: str) -> str:
-    from assistant.catalog import normalize_title
+    from assistant.citations.catalog import normalize_title
 
     return normalize_title(title)
 

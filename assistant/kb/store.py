@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.chunking import Chunk
 from assistant.errors import StoreError
+from assistant.kb.chunking import Chunk
 from assistant.settings import Settings
 
 COLLECTION = "gongwen_kb"

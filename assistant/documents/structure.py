@@ -5,7 +5,7 @@
 (抄送, 印发机关和印发日期). `parse_regulation` turns a law or regulation into articles with their 编/章/节 path.
 `parse_any` picks one of the two.
 
-All numbering patterns come from `assistant.numbering`.
+All numbering patterns come from `assistant.documents.numbering`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.models import Article, OfficialDocument, Paragraph, Regulation, Section, SourceText
-from assistant.numbering import (
+from assistant.documents.numbering import (
     ARTICLE_START_RE,
     DATE_PLACEHOLDER_RE,
     DATE_RE,
@@ -28,6 +27,7 @@ from assistant.numbering import (
     parse_doc_number,
     split_inline_heading,
 )
+from assistant.models import Article, OfficialDocument, Paragraph, Regulation, Section, SourceText
 
 # ---------------------------------------------------------------------------------------------------------
 # Small text helpers

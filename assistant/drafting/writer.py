@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from assistant.documents.numbering import cn_to_int, heading_level
 from assistant.errors import AssistantError, LLMError, UnknownGenreError
-from assistant.numbering import cn_to_int, heading_level
 from assistant.settings import Settings, get_settings
 
 PLACEHOLDER = "【待补充】"
@@ -246,9 +246,9 @@ class SampleExemplarSource:
     def _load(self) -> list[tuple[dict[str, Any], Any]]:
         if self._docs is not None:
             return self._docs
-        from assistant.documents import read_document
-        from assistant.indexer import load_manifest
-        from assistant.structure import parse_official
+        from assistant.documents.reading import read_document
+        from assistant.documents.structure import parse_official
+        from assistant.kb.indexer import load_manifest
 
         manifest = load_manifest(self.samples_dir)
         docs = []
@@ -271,7 +271,7 @@ class SampleExemplarSource:
 
     def exemplars(self, genre: str, role: str, k: int = 3, query: str | None = None) -> list[dict[str, Any]]:
         g = resolve_genre(genre)
-        from assistant.genres import classify_sections
+        from assistant.rules.genres import classify_sections
 
         found = []
         for meta, doc in self._load():
@@ -345,12 +345,12 @@ class FallbackSource:
 
 
 def default_source(settings: Settings | None = None) -> ExemplarSource:
-    """The knowledge base (assistant.retrieval) when it can be opened, backed by the bundled samples; the
+    """The knowledge base (assistant.kb.retrieval) when it can be opened, backed by the bundled samples; the
     samples alone when there is no knowledge base."""
     s = settings or get_settings()
     samples = SampleExemplarSource(s.samples_dir)
     try:
-        from assistant.retrieval import KnowledgeBase
+        from assistant.kb.retrieval import KnowledgeBase
 
         kb = KnowledgeBase.open(s)
     except (ImportError, AssistantError):
@@ -362,7 +362,7 @@ def default_source(settings: Settings | None = None) -> ExemplarSource:
 # Genre rules
 # ---------------------------------------------------------------------------------------------------
 def resolve_genre(name_or_id: str) -> Any:
-    from assistant.genres import get_genre
+    from assistant.rules.genres import get_genre
 
     return get_genre(name_or_id)
 
@@ -405,7 +405,7 @@ def section_spec(genre: Any, role: str) -> SectionSpec:
 
 
 def _matches_genre(doc: Any, genre: Any) -> bool:
-    from assistant.genres import detect_genre
+    from assistant.rules.genres import detect_genre
 
     found = detect_genre(doc)
     return found is not None and _get(found, "id") == _get(genre, "id")
@@ -478,7 +478,7 @@ def report_year(request: DraftRequest) -> int | None:
 # Prompt
 # ---------------------------------------------------------------------------------------------------
 def format_exemplars(exemplars: list[dict[str, Any]]) -> str:
-    from assistant.prompts import data_block
+    from assistant.drafting.prompts import data_block
 
     if not exemplars:
         return "（无）"
@@ -490,7 +490,7 @@ def format_exemplars(exemplars: list[dict[str, Any]]) -> str:
 
 
 def format_regulations(regulations: list[dict[str, Any]]) -> str:
-    from assistant.prompts import data_block
+    from assistant.drafting.prompts import data_block
 
     if not regulations:
         return "（无）"
@@ -503,8 +503,8 @@ def build_messages(request: DraftRequest, spec: SectionSpec, genre_name: str, ex
                    ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]]:
     """System + user messages within the budget. Exemplars go first when trimming, then regulations; the
     facts are never cut (if they alone do not fit, that is an error before anything is sent)."""
-    from assistant.llm import estimate_tokens
-    from assistant.prompts import data_block, load_prompt
+    from assistant.drafting.llm import estimate_tokens
+    from assistant.drafting.prompts import data_block, load_prompt
 
     year = report_year(request)
     issuer = request.issuer or "本单位"
@@ -613,7 +613,7 @@ def citation_warnings(text: str, request: DraftRequest, allowed_titles: Iterable
     titles = list(dict.fromkeys(re.findall(r"《([^《》\n]+)》", text)))
     if not titles:
         return []
-    from assistant.citations import check_citations
+    from assistant.citations.resolver import check_citations
 
     out: list[dict[str, str]] = []
     year = report_year(request)
@@ -642,7 +642,7 @@ def draft_section(request: DraftRequest, source: ExemplarSource | None = None, *
                   on_chunk: Callable[[str], None] | None = None, client: Any = None, k: int = 3) -> DraftResult:
     """Draft one section. With an endpoint the reply streams through `on_chunk` as it arrives; without one
     no request is made and a template draft comes back."""
-    from assistant.llm import LLMClient, is_configured
+    from assistant.drafting.llm import LLMClient, is_configured
 
     s = settings or get_settings()
     genre = resolve_genre(request.genre)
@@ -787,8 +787,8 @@ def _first_line(text: str) -> str:
 def outline_with_llm(data: dict[str, Any], facts: str = "", *, settings: Settings | None = None,
                      on_chunk: Callable[[str], None] | None = None, client: Any = None) -> str:
     """The model's fuller outline (second-level headings) on top of `outline()`'s skeleton."""
-    from assistant.llm import LLMClient
-    from assistant.prompts import data_block, load_prompt
+    from assistant.drafting.llm import LLMClient
+    from assistant.drafting.prompts import data_block, load_prompt
 
     year = f"{data['year']}年" if data.get("year") else "未注明"
     issuer = data.get("issuer") or "本单位"
@@ -803,8 +803,8 @@ def outline_with_llm(data: dict[str, Any], facts: str = "", *, settings: Setting
 def polish_text(text: str, genre: str = "报告", *, settings: Settings | None = None,
                 on_chunk: Callable[[str], None] | None = None, client: Any = None) -> DraftResult:
     """Language-only polishing through the model; figures the model adds are flagged like in drafting."""
-    from assistant.llm import LLMClient
-    from assistant.prompts import data_block, load_prompt
+    from assistant.drafting.llm import LLMClient
+    from assistant.drafting.prompts import data_block, load_prompt
 
     system = load_prompt("system").render(genre=genre, issuer="本单位", year="未注明")
     user = load_prompt("polish").render(genre=genre, text=data_block(text))

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.documents.numbering import LOOSE_TAIL_DATE_RE, YEAR_RE, heading_level, marker_shape, ordinal
 from assistant.errors import ConfigError, UnknownGenreError
-from assistant.genres import norm
 from assistant.models import OfficialDocument, Paragraph, Section, SourceText
-from assistant.numbering import LOOSE_TAIL_DATE_RE, YEAR_RE, heading_level, marker_shape, ordinal
+from assistant.rules.genres import norm
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -954,7 +954,7 @@ def _citations(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
 
 def resolve_genre(doc: OfficialDocument, genre: Any = None) -> Any:
     """`genre` may be a genre object, a name/id (the --genre option) or None (detect from the document)."""
-    from assistant import genres as genres_mod
+    from assistant.rules import genres as genres_mod
 
     if genre is not None and not isinstance(genre, str):
         return genre
@@ -971,7 +971,7 @@ def resolve_genre(doc: OfficialDocument, genre: Any = None) -> Any:
 
 def _section_statuses(doc: OfficialDocument, genre: Any) -> tuple[list[SectionStatus], dict[str, list[Section]]]:
     """Per role of the genre: found or not, where. Uses genres.classify_sections (order- and wording-independent)."""
-    from assistant import genres as genres_mod
+    from assistant.rules import genres as genres_mod
 
     hits = genres_mod.classify_sections(doc, genre)
     statuses: list[SectionStatus] = []
@@ -1004,7 +1004,7 @@ def _genre_ref(genre: Any) -> dict[str, str] | None:
 
 def _citations_for(doc: OfficialDocument, source: SourceText | None) -> tuple[list[Any], list[Any]]:
     try:
-        from assistant import citations as citations_mod
+        from assistant.citations import resolver as citations_mod
     except ImportError:
         return [], []  # the citation resolver is optional until it lands
     target: Any = source if source is not None else "\n".join(p.text for p in doc.paragraphs)
@@ -1039,14 +1039,14 @@ def check_document(
 
 
 def check_source(source: SourceText, *, genre: Any = None, with_citations: bool = True) -> CheckReport:
-    from assistant.structure import parse_official
+    from assistant.documents.structure import parse_official
 
     doc = parse_official(source)
     return check_document(doc, genre=genre, source=source, with_citations=with_citations)
 
 
 def check_file(path: str | Path, *, genre: Any = None, with_citations: bool = True) -> CheckReport:
-    from assistant.documents import read_document
+    from assistant.documents.reading import read_document
 
     source = read_document(path)
     report = check_source(source, genre=genre, with_citations=with_citations)
@@ -1055,6 +1055,6 @@ def check_file(path: str | Path, *, genre: Any = None, with_citations: bool = Tr
 
 
 def check_text(text: str, *, genre: Any = None, with_citations: bool = True) -> CheckReport:
-    from assistant.documents import read_text_input
+    from assistant.documents.reading import read_text_input
 
     return check_source(read_text_input(text), genre=genre, with_citations=with_citations)

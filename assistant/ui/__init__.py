@@ -1,0 +1,1 @@
+"""网页界面 (Gradio UI; renders service results only)."""
