@@ -38,4 +38,7 @@ class StoreError(AssistantError):
 
 
 class LLMError(AssistantError):
-    """The drafting endpoint failed: unreachable, bad key, unknown model, too long, garbage reply."""
+    """The drafting endpoint failed: unreachable, bad key, unknown model, too long, garbage reply.
+    `partial` is the text received before a reply broke off ("" when nothing arrived)."""
+
+    partial: str = ""

@@ -21,6 +21,7 @@ class Paragraph:
     text: str
     line: int
     style: str | None = None  # .docx paragraph style name (e.g. "Heading 1"), when known
+    original: str | None = None  # the user's own text when normalisation changed it (繁体 → 简体), for display
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class SourceText:
     path: str | None = None
     format: str = "txt"  # txt | md | docx | pdf | text (given inline)
     encoding: str | None = None
+    normalized: list[str] = field(default_factory=list)  # what the normalisation step of reading did (Chinese)
 
     @property
     def text(self) -> str:
@@ -109,6 +111,7 @@ class OfficialDocument:
     print_line_no: int | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)  # every paragraph, for line-based checks
     source: str | None = None
+    normalized: list[str] = field(default_factory=list)  # SourceText.normalized of the text parsed
 
     def iter_sections(self):
         for s in self.sections:
@@ -134,6 +137,7 @@ class OfficialDocument:
             "issuer_mark": self.issuer_mark,
             "closing": self.closing,
             "sections": [s.to_dict() for s in self.sections],
+            "normalized": list(self.normalized),
         }
 
 
@@ -160,6 +164,7 @@ class Regulation:
     articles: list[Article] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     source: str | None = None
+    normalized: list[str] = field(default_factory=list)  # SourceText.normalized of the text parsed
 
     def article(self, index: int, suffix: int = 0) -> Article | None:
         for a in self.articles:
@@ -172,7 +177,8 @@ class Regulation:
         return max((a.index for a in self.articles), default=0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "articles": [a.to_dict() for a in self.articles]}
+        return {"title": self.title, "articles": [a.to_dict() for a in self.articles],
+                "normalized": list(self.normalized)}
 
 
 def as_dict(obj: Any) -> dict[str, Any]:

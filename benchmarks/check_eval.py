@@ -1,15 +1,24 @@
-"""Evaluate `assistant check` on real and sample reports.
+"""Evaluate `assistant check` per corpus and per form of the text (issue 9).
 
-  python benchmarks/check_eval.py [--no-ablation] [--no-timing] [--write-docs] [-v]
+  python benchmarks/check_eval.py [--corpus NAME ...] [--form NAME ...] [--no-ablation] [--no-timing]
+                                  [--write-docs] [-v]
 
-What it measures:
-  * genre detection: the detected genre against the expected one (seed: 法治政府建设年度报告; samples: the genre
-    in knowledge/samples/manifest.yaml; the 39 government work reports: 政府工作报告);
-  * section recall: of the required roles of each complete document, how many the checker finds;
-  * ablation: for each document and each required role it has, the lines of every section mapped to that role
-    are deleted from the original text, the text is parsed and checked again from scratch (genre detection
-    included), and exactly that role should be reported missing. Precision/recall of the missing reports;
-  * speed: checking the seed warm (in process) and `assistant check` cold (a fresh interpreter).
+Corpora: seed (../shared), samples (knowledge/samples, genres from manifest.yaml), gov-work-reports (the 39
+government work reports in ../shared), devset-tune and devset-holdout (benchmarks/check_devset, written by the
+team; roles and their lines in manifest.yaml). Forms: original, and the four messy forms of
+benchmarks/messy_forms.py (flat: no line breaks; traditional: OpenCC s2t; web: site chrome around the text;
+pdf: hard-wrapped at 36 characters with page numbers).
+
+Per corpus and form:
+  * genre: the detected genre against the expected one;
+  * role precision / recall: the roles reported found against the roles the document has (devset: manifest;
+    other corpora: every required role of the genre, the documents being complete, so precision is not measured);
+  * complete with no false missing: documents where no required role is reported `missing` (uncertain allowed);
+  * removed-part recall: for each required role, its lines are deleted from the original text, the messy form
+    is made from what is left and checked from scratch; the role must be reported `missing` or `uncertain`.
+    Devset: the manifest's lines; other corpora: the lines of the sections the checker maps to the role on the
+    original text;
+  * speed: the seed checked warm (in process) and `assistant check` cold (a fresh interpreter).
 
 With --write-docs the figures replace the "Checker" section of docs/benchmarks.md (other sections untouched).
 """
@@ -17,163 +26,249 @@ With --write-docs the figures replace the "Checker" section of docs/benchmarks.m
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from assistant.documents.reading import read_document, read_text_input  # noqa: E402
+from messy_forms import GENERATORS  # noqa: E402
+
+from assistant.documents.reading import read_text_input  # noqa: E402
 from assistant.documents.structure import parse_official  # noqa: E402
 from assistant.models import OfficialDocument  # noqa: E402
 from assistant.rules.check import CheckReport, check_source  # noqa: E402
-from assistant.rules.genres import norm  # noqa: E402
+from assistant.rules.genres import classify_sections, get_genre, norm, resolve_genre  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_ae7bc27bfd6d05d1.txt"
 GOV_REPORTS = SHARED / "corpus" / "reports" / "gov-work-reports"
 SAMPLES = ROOT / "knowledge" / "samples"
+DEVSET = ROOT / "benchmarks" / "check_devset"
 DOCS = ROOT / "docs" / "benchmarks.md"
+CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset-holdout")
+FORMS: dict[str, Callable[[str], str]] = {"original": lambda text: text, **GENERATORS}
+Span = tuple[int, int]  # first line, line after the last (1-based)
 
 
 @dataclass
-class Doc:
-    path: Path
-    group: str  # seed | samples | gov-work-reports
-    expected_genre: str
+class Case:
+    name: str
+    corpus: str
+    text: str
+    genre: str
+    roles: dict[str, list[Span]] | None = None  # devset: role → its lines; None: every required role, spans unknown
 
 
 @dataclass
 class Totals:
     docs: int = 0
     genre_ok: int = 0
-    required: int = 0
-    found: int = 0
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    complete_ok: int = 0
+    uncertain_docs: int = 0
     runs: int = 0
+    removed_hit: int = 0
+    precision_known: bool = False
     failures: list[str] = field(default_factory=list)
 
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-
-def documents() -> list[Doc]:
-    import yaml
-
-    out: list[Doc] = []
-    if SEED.exists():
-        out.append(Doc(SEED, "seed", "法治政府建设年度报告"))
-    manifest = SAMPLES / "manifest.yaml"
-    if manifest.exists():
-        for item in yaml.safe_load(manifest.read_text(encoding="utf-8")).get("samples", []):
-            out.append(Doc(SAMPLES / item["file"], "samples", item["genre"]))
-    if GOV_REPORTS.exists():
-        for path in sorted(GOV_REPORTS.glob("*.txt")):
-            out.append(Doc(path, "gov-work-reports", "政府工作报告"))
-    return out
+    def add(self, other: Totals) -> None:
+        for k in ("docs", "genre_ok", "tp", "fp", "fn", "complete_ok", "uncertain_docs", "runs", "removed_hit"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.precision_known = self.precision_known or other.precision_known
 
 
-def raw_lines(path: Path, encoding: str | None) -> list[str]:
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "–"
+
+
+# --- corpora ----------------------------------------------------------------------------------------------
+
+
+def _lines_of(path: Path) -> list[str]:
     data = path.read_bytes()
-    for enc in filter(None, (encoding, "utf-8-sig", "gb18030")):
+    for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc).splitlines()
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
     raise SystemExit(f"cannot decode {path}")
 
 
-def section_spans(doc: OfficialDocument, last_line: int) -> dict[str, list[tuple[int, int]]]:
-    """role → [(first line, line after the last)] of every section the checker mapped to it, children included."""
-    flat = list(doc.iter_sections())
-    issuer = norm(doc.issuer)
-    tail_starts = [x for x in (doc.closing_line, doc.date_line, doc.notes_line, doc.cc_line, doc.print_line_no) if x]
-    for p in doc.paragraphs:
-        if issuer and norm(p.text) and norm(p.text) in issuer and flat and p.line > flat[-1].line:
-            tail_starts.append(p.line)
-        if p.text.strip().startswith(("附件：", "附件:")) and flat and p.line > flat[-1].line:
-            tail_starts.append(p.line)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for i, s in enumerate(flat):
-        if not s.role:
-            continue
-        end = next((t.line for t in flat[i + 1:] if t.level <= s.level), None)
-        if end is None:
-            after = [t for t in tail_starts if t > s.line]
-            end = min(after) if after else last_line + 1
-        spans.setdefault(s.role, []).append((s.line, end))
+def _text_of(path: Path) -> str:
+    """The file's own lines (not the reader's repaired paragraphs), so spans and deletions use its line numbers."""
+    return "\n".join(_lines_of(path))
+
+
+def _devset_spans(lines: list[str], sections: list[dict], name: str) -> dict[str, list[Span]]:
+    """role → spans, from the manifest's start/end lines (end null: up to the closing, 署名 or date)."""
+    stripped = [ln.strip() for ln in lines]
+
+    def find(text: str, after: int = 0) -> int:
+        key = norm(text)
+        for i in range(after, len(stripped)):
+            if norm(stripped[i]) == key or (len(key) >= 12 and norm(stripped[i]).startswith(key)):
+                return i + 1
+        raise SystemExit(f"{name}: manifest line not found: {text}")
+
+    doc = parse_official(read_text_input("\n".join(lines)))
+    tail = [x for x in (doc.closing_line, doc.date_line, doc.notes_line, doc.cc_line) if x]
+    spans: dict[str, list[Span]] = {}
+    for s in sections:
+        start = find(s["start"])
+        if s.get("end"):
+            end = find(s["end"], start)
+        else:
+            after = [t for t in tail if t > start]
+            end = min(after) if after else len(lines) + 1
+            if doc.issuer:  # the 署名 line above the date
+                for i in range(start, end - 1):
+                    if norm(stripped[i]) and norm(stripped[i]) == norm(doc.issuer):
+                        end = i + 1
+                        break
+        spans.setdefault(s["role"], []).append((start, end))
     return spans
 
 
-def ablate(lines: list[str], spans: list[tuple[int, int]]) -> str:
-    drop = set()
-    for start, end in spans:
-        drop.update(range(start, end))
-    return "\n".join(text for n, text in enumerate(lines, 1) if n not in drop)
+def load_cases(corpora: tuple[str, ...]) -> list[Case]:
+    out: list[Case] = []
+    if "seed" in corpora and SEED.exists():
+        out.append(Case(SEED.name, "seed", _text_of(SEED), "法治政府建设年度报告"))
+    if "samples" in corpora and (SAMPLES / "manifest.yaml").exists():
+        for item in yaml.safe_load((SAMPLES / "manifest.yaml").read_text(encoding="utf-8")).get("samples", []):
+            out.append(Case(item["file"], "samples", _text_of(SAMPLES / item["file"]), item["genre"]))
+    if "gov-work-reports" in corpora and GOV_REPORTS.exists():
+        for path in sorted(GOV_REPORTS.glob("*.txt")):
+            out.append(Case(path.name, "gov-work-reports", _text_of(path), "政府工作报告"))
+    manifest = DEVSET / "manifest.yaml"
+    if manifest.exists():
+        for item in yaml.safe_load(manifest.read_text(encoding="utf-8"))["reports"]:
+            corpus = f"devset-{item['split']}"
+            if corpus not in corpora:
+                continue  # the holdout files are not even read unless asked for
+            lines = _lines_of(DEVSET / item["file"])
+            out.append(Case(item["file"], corpus, "\n".join(lines), item["genre"],
+                            _devset_spans(lines, item["sections"], item["file"])))
+    return out
 
 
-def evaluate(docs: list[Doc], ablation: bool, verbose: bool) -> dict[str, Totals]:
-    groups: dict[str, Totals] = {}
-    for d in docs:
-        t = groups.setdefault(d.group, Totals())
-        source = read_document(d.path)
-        report: CheckReport = check_source(source, with_citations=False)
-        t.docs += 1
-        name = report.genre["name"] if report.genre else None
-        if name == d.expected_genre:
-            t.genre_ok += 1
-        else:
-            t.failures.append(f"{d.path.name}: genre {name!r}, expected {d.expected_genre!r}")
-        required = [s for s in report.sections if s.required]
-        t.required += len(required)
-        t.found += sum(s.found for s in required)
-        for s in required:
-            if not s.found:
-                t.failures.append(f"{d.path.name}: required role {s.role} ({s.name}) not found")
-        if not ablation or name != d.expected_genre:
+# --- evaluation -------------------------------------------------------------------------------------------
+
+
+def _check(text: str) -> CheckReport:
+    return check_source(read_text_input(text), with_citations=False)
+
+
+def section_spans(doc: OfficialDocument, last_line: int) -> dict[str, list[Span]]:
+    """role → spans of every section the checker mapped to it (Section.role set by classifying `doc`), children
+    included, up to the next section of the same level or the closing / 署名 / date."""
+    flat = list(doc.iter_sections())
+    tail = [x for x in (doc.closing_line, doc.date_line, doc.notes_line, doc.cc_line, doc.print_line_no) if x]
+    tail += [p.line for p in doc.paragraphs if flat and p.line > flat[-1].line
+             and ((doc.issuer and norm(p.text) and norm(p.text) in norm(doc.issuer))
+                  or p.text.strip().startswith(("附件：", "附件:")))]
+    spans: dict[str, list[Span]] = {}
+    for i, s in enumerate(flat):
+        if s.role:
+            end = next((t.line for t in flat[i + 1:] if t.level <= s.level), None)
+            if end is None:
+                after = [t for t in tail if t > s.line]
+                end = min(after) if after else last_line + 1
+            spans.setdefault(s.role, []).append((s.line, end))
+    return spans
+
+
+def _checker_spans(text: str) -> dict[str, list[Span]]:
+    """Spans of the roles the checker finds on the original text, for corpora without a manifest. A role found
+    on an unnumbered heading line covers that line and its paragraphs; one found in running text (a 请示's
+    request) is that one line."""
+    doc = parse_official(read_text_input(text))
+    genre = resolve_genre(doc, None)
+    if genre is None:
+        return {}
+    hits = classify_sections(doc, genre)  # sets Section.role, which section_spans reads
+    spans = section_spans(doc, len(text.splitlines()))
+    for hit in hits:
+        if not hit.found or hit.role in spans:
             continue
-        doc = parse_official(source)
-        from assistant.rules.check import _section_statuses, resolve_genre
+        lines = [p.line for s in hit.sections for p in s.paragraphs]
+        spans[hit.role] = [(hit.line, max(lines + [hit.line]) + 1)] if hit.line else []
+    return spans
 
-        _section_statuses(doc, resolve_genre(doc, None))  # fills Section.role exactly as check does
-        lines = raw_lines(d.path, source.encoding)
-        spans = section_spans(doc, len(lines))
-        for s in required:
-            # A role found in running text (a 请示's request sentence) has no section: delete that line.
-            role_spans = spans.get(s.role) or ([(s.line, s.line + 1)] if s.found and s.line else [])
-            if not s.found:
-                continue  # already counted as a recall failure above
-            if not role_spans:
-                t.failures.append(f"{d.path.name}: required role {s.role} found but has no lines to remove")
-                continue
-            text = ablate(lines, role_spans)
-            after = check_source(read_text_input(text), with_citations=False)
-            missing = {m.role for m in after.missing} if after.genre and after.genre["name"] == name else set()
-            t.runs += 1
-            if s.role in missing:
-                t.tp += 1
-            else:
-                t.fn += 1
-            extra = missing - {s.role}
-            t.fp += len(extra)
-            if s.role not in missing or extra:
-                got = after.genre["name"] if after.genre else None
-                t.failures.append(
-                    f"{d.path.name}: removed {s.role} (lines {role_spans}): genre {got!r}, "
-                    f"reported missing {sorted(missing)}"
-                )
-        if verbose:
-            print(f"  {d.path.name}: genre={name} found={[s.role for s in required if s.found]}", flush=True)
-    return groups
+
+def _drop(text: str, spans: list[Span]) -> str:
+    gone = {n for a, b in spans for n in range(a, b)}
+    return "\n".join(t for n, t in enumerate(text.splitlines(), 1) if n not in gone)
+
+
+def _required(genre_name: str) -> list[str]:
+    return [r.id for r in get_genre(genre_name).required_roles]
+
+
+def evaluate_case(case: Case, form: str, make: Callable[[str], str], ablation: bool, t: Totals,
+                  verbose: bool) -> None:
+    report = _check(make(case.text))
+    t.docs += 1
+    where = f"{case.name} [{form}]"
+    got = report.genre["name"] if report.genre else None
+    if got == case.genre:
+        t.genre_ok += 1
+    else:
+        t.failures.append(f"{where}: genre {got!r}, expected {case.genre!r}")
+    required = _required(case.genre)
+    expected = set(case.roles) if case.roles is not None else set(required)
+    t.precision_known = t.precision_known or case.roles is not None
+    status = {s.role: s.status for s in report.sections} if got == case.genre else {}
+    found = {r for r, st in status.items() if st == "found"}
+    t.tp += len(found & expected)
+    t.fn += len(expected - found)
+    if case.roles is not None:
+        t.fp += len(found - expected)
+    for r in sorted(expected - found):
+        t.failures.append(f"{where}: role {r} {status.get(r, 'not checked')}")
+    for r in sorted(found - expected) if case.roles is not None else []:
+        t.failures.append(f"{where}: role {r} reported found but not in the document")
+    false_missing = [r for r in required if r in expected and status.get(r, "missing") == "missing"]
+    t.complete_ok += not false_missing
+    t.uncertain_docs += any(status.get(r) == "uncertain" for r in required)
+    if verbose:
+        print(f"  {where}: genre={got} found={sorted(found)} status={status}", flush=True)
+    if not ablation:
+        return
+    spans = case.roles if case.roles is not None else _checker_spans(case.text)
+    for role in required:
+        if role not in spans:
+            continue
+        after = _check(make(_drop(case.text, spans[role])))
+        t.runs += 1
+        st = {s.role: s.status for s in after.sections} if after.genre and after.genre["name"] == case.genre else {}
+        if st.get(role) in ("missing", "uncertain"):
+            t.removed_hit += 1
+        else:
+            name = after.genre["name"] if after.genre else None
+            t.failures.append(f"{where}: removed {role} {spans[role]} → genre {name!r}, {role} {st.get(role)}")
+
+
+def evaluate(cases: list[Case], forms: list[str], ablation: bool, verbose: bool) -> dict[tuple[str, str], Totals]:
+    out: dict[tuple[str, str], Totals] = {}
+    for case in cases:
+        for form in forms:
+            evaluate_case(case, form, FORMS[form], ablation, out.setdefault((case.corpus, form), Totals()), verbose)
+    return out
+
+
+# --- timing and report ------------------------------------------------------------------------------------
 
 
 def timing() -> dict[str, float]:
@@ -189,52 +284,77 @@ def timing() -> dict[str, float]:
         check_file(SEED)
         runs.append((time.perf_counter() - start) * 1000)
     out["seed_warm_ms"] = statistics.median(runs)
-    cold = []
+    cold, cpu = [], []
     for _ in range(3):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([sys.executable, "-m", "assistant", "check", str(SEED), "--json"], cwd=ROOT,
                        capture_output=True, check=False)
         cold.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
     out["cli_cold_s"] = statistics.median(cold)
+    out["cli_cold_cpu_s"] = statistics.median(cpu)  # the machine is shared: CPU time shows the CLI's own cost
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "assistant", "check", str(SEED), "--json"],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     mods = {ln.rsplit("|", 1)[-1].strip().split(".")[0] for ln in proc.stderr.splitlines()
             if ln.startswith("import time:")}
-    out["heavy_imports"] = sorted(mods & {"gradio", "chromadb", "langchain_core", "torch"})  # type: ignore[assignment]
+    out["heavy_imports"] = sorted(mods & {"gradio", "chromadb", "langchain_core", "openai", "torch"})  # type: ignore[assignment]
     return out
 
 
-def render(groups: dict[str, Totals], times: dict[str, float], ablation: bool) -> str:
-    failures = [f for t in groups.values() for f in t.failures]
-    all_t = Totals()
-    for t in groups.values():
-        for k in ("docs", "genre_ok", "required", "found", "tp", "fp", "fn", "runs"):
-            setattr(all_t, k, getattr(all_t, k) + getattr(t, k))
-    rows = ["| corpus | docs | genre correct | section recall | ablation runs | missing precision | missing recall |",
-            "|---|---|---|---|---|---|---|"]
-    for name, t in [*groups.items(), ("all", all_t)]:
-        recall = t.found / t.required if t.required else 1.0
-        abl = (f"{t.runs} | {t.precision():.3f} | {t.recall():.3f}" if ablation else "– | – | –")
-        rows.append(f"| {name} | {t.docs} | {t.genre_ok}/{t.docs} | {t.found}/{t.required} = {recall:.3f} | {abl} |")
+TARGETS = {"genre": 0.98, "role precision": 0.97, "role recall": 0.97, "no false missing": 0.98,
+           "removed-part recall": 1.0}  # issue 9, on the holdout half and each of its forms
+
+
+def _targets(results: dict[tuple[str, str], Totals], ablation: bool) -> list[str]:
+    out = []
+    for (corpus, form), t in results.items():
+        if corpus != "devset-holdout":
+            continue
+        got = {"genre": t.genre_ok / t.docs, "role precision": t.tp / max(t.tp + t.fp, 1),
+               "role recall": t.tp / max(t.tp + t.fn, 1), "no false missing": t.complete_ok / t.docs}
+        if ablation:
+            got["removed-part recall"] = t.removed_hit / max(t.runs, 1)
+        short = [f"{k} {v:.3f} < {TARGETS[k]}" for k, v in got.items() if v < TARGETS[k]]
+        out.append(f"- Holdout targets, {form}: " + ("all met" if not short else "**not met**: " + "; ".join(short)))
+    return out
+
+
+def render(results: dict[tuple[str, str], Totals], times: dict[str, float], ablation: bool) -> str:
+    rows = ["| corpus | form | docs | genre | role precision | role recall | complete, no false missing "
+            "(of which uncertain) | removed-part recall (runs) |", "|---|---|---|---|---|---|---|---|"]
+    for (corpus, form), t in results.items():
+        prec = _ratio(t.tp, t.tp + t.fp) if t.precision_known else "–"
+        removed = f"{_ratio(t.removed_hit, t.runs)} ({t.runs})" if ablation else "–"
+        rows.append(f"| {corpus} | {form} | {t.docs} | {_ratio(t.genre_ok, t.docs)} | {prec} | "
+                    f"{_ratio(t.tp, t.tp + t.fn)} | {_ratio(t.complete_ok, t.docs)} ({t.uncertain_docs}) | {removed} |")
+    rows += ["", *_targets(results, ablation)]
     lines = ["## Checker", "",
-             "`python benchmarks/check_eval.py --write-docs`: the seed, knowledge/samples (genres from manifest.yaml) and the",
-             "39 government work reports. Section recall: required roles of each complete document that `assistant check`",
-             "finds. Ablation: the lines of every section mapped to one required role are deleted from the original text,",
-             "which is parsed and checked again (genre detection included); exactly that role should be reported missing.",
-             "A role a 请示 states in running text rather than under a heading of its own is ablated by deleting that line.",
-             "", *rows, "",
-             "Every other rule field of the genre files (required closings, 附注 requirements, forbidden phrases,",
-             "sub-requirements, year relations, 主送机关/签发人 flags, required format elements, official/文种) is exercised",
-             "on each genre's sample by tests/test_genre_coverage.py (a mutation must fire the rule; the sample is clean).",
-             ""]
+             "`python benchmarks/check_eval.py --write-docs`. Corpora: the seed, knowledge/samples, the 39 government",
+             "work reports, and the checker dev set benchmarks/check_devset (complete reports written by the team,",
+             "split in halves). **The holdout half was not looked at while tuning**: weights, thresholds and wording",
+             "in knowledge/genres were set on the tune half only. The holdout was first run when tuning had ended; the",
+             "changes after that run came from the other corpora (a stray （一） before any 一、 no longer falls back to",
+             "a role, found on the government reports' flat form) and from the bad-input bounds, not from holdout cases.",
+             "Forms: original; flat (no line breaks); traditional (OpenCC s2t); web (site chrome around the text); pdf",
+             "(hard-wrapped at 36 characters with page numbers), made by benchmarks/messy_forms.py. Role precision is",
+             "measured on the dev set only (its manifest lists each document's roles); elsewhere every required role",
+             "is expected. Removed-part recall: each required role's lines are deleted, the form is made from the rest,",
+             "and the role must come back `missing` or `uncertain`.", "", *rows, ""]
     if times:
-        lines += [f"- Checking the seed, warm (in process, median of 20): {times['seed_warm_ms']:.0f} ms (target < 300 ms)",
-                  f"- `python -m assistant check SEED --json`, cold (median of 3): {times['cli_cold_s']:.2f} s (target < 1.5 s)",
+        lines += [f"- Checking the seed, warm (in process, median of 20): {times['seed_warm_ms']:.0f} ms (target ≤ 300 ms)",
+                  f"- `python -m assistant check SEED --json`, cold (median of 3): {times['cli_cold_s']:.2f} s wall, "
+                  f"{times['cli_cold_cpu_s']:.2f} s CPU (target ≤ 1.5 s; wall time includes waiting for the shared CPU)",
                   f"- Heavy modules imported by `assistant check` (`python -X importtime`): "
-                  f"{', '.join(times['heavy_imports']) or 'none'} (gradio, chromadb, langchain_core, torch checked)", ""]
-    if failures:
-        lines += ["Cases that fail (document: what was removed → what was reported missing):", ""]
-        lines += [f"- {f}" for f in failures] + [""]
+                  f"{', '.join(times['heavy_imports']) or 'none'} (gradio, chromadb, langchain_core, openai, torch checked)",
+                  ""]
+    by_corpus: dict[str, list[str]] = {}
+    for (corpus, _form), t in results.items():
+        by_corpus.setdefault(corpus, []).extend(t.failures)
+    for corpus, failures in by_corpus.items():
+        if failures:
+            lines += [f"Cases that fail in {corpus} ({len(failures)}; first 20):", ""]
+            lines += [f"- {f}" for f in failures[:20]] + [""]
     return "\n".join(lines)
 
 
@@ -247,23 +367,24 @@ def write_docs(section: str) -> None:
         nxt = text.find("\n## ", start + 1)
         end = len(text) if nxt == -1 else nxt + 1
         text = text[:start] + section + ("\n" if nxt != -1 else "") + text[end:]
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", action="append", choices=CORPORA)
+    parser.add_argument("--form", action="append", choices=list(FORMS))
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    docs = documents()
-    if not docs:
-        raise SystemExit("no documents found (needs ../shared and knowledge/samples)")
-    groups = evaluate(docs, not args.no_ablation, args.verbose)
+    cases = load_cases(tuple(args.corpus or CORPORA))
+    if not cases:
+        raise SystemExit("no documents found (needs ../shared, knowledge/samples or benchmarks/check_devset)")
+    results = evaluate(cases, args.form or list(FORMS), not args.no_ablation, args.verbose)
     times = {} if args.no_timing else timing()
-    section = render(groups, times, not args.no_ablation)
+    section = render(results, times, not args.no_ablation)
     print(section)
     if args.write_docs:
         write_docs(section)

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.citations.catalog import build_catalog, write_catalog  # noqa: E402
+from assistant.citations.catalog_build import build_catalog, write_catalog  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 
 

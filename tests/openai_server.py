@@ -29,6 +29,8 @@ class Reply:
     chunk_delay: float = 0.0  # seconds between streamed chunks
     malformed_after: int | None = None  # stream: send a broken SSE line after this many chunks
     hold: threading.Event | None = None  # stream: after the first chunk wait until this is set
+    cut_after: int | None = None  # stream: drop the connection after this many chunks (no [DONE], no end)
+    no_finish: bool = False  # stream: end cleanly but without a finish_reason chunk or [DONE]
 
     @classmethod
     def error(cls, status: int, message: str, *, code: str | None = None, err_type: str = "invalid_request_error",
@@ -211,13 +213,18 @@ class _Handler(BaseHTTPRequestHandler):
         for i, piece in enumerate(reply.split()):
             if reply.malformed_after is not None and i == reply.malformed_after:
                 event('{"id": "broken", "choices": [{"delta": {"content": "半截')  # not JSON
+            if reply.cut_after is not None and i == reply.cut_after:
+                self.close_connection = True
+                self.connection.shutdown(2)  # mid-body: the client sees a broken chunked stream
+                return
             event(json.dumps(_chunk(model, {"content": piece}), ensure_ascii=False))
             if i == 0 and reply.hold is not None:
                 reply.hold.wait(10)
             if reply.chunk_delay:
                 time.sleep(reply.chunk_delay)
-        event(json.dumps(_chunk(model, {}, finish="stop")))
-        event("[DONE]")
+        if not reply.no_finish:
+            event(json.dumps(_chunk(model, {}, finish="stop")))
+            event("[DONE]")
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

@@ -3,6 +3,7 @@ rule file itself is validated at load time."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from assistant.rules.check import (
     check_text,
     load_format_rules,
 )
+from assistant.rules.genres import Genre
 
 RULES = {r.id: r for r in load_format_rules()}
 
@@ -35,7 +37,7 @@ GENRE = {
         {"id": "measures", "name": "上一年度主要举措和成效", "required": True, "year_relation": "previous",
          "source": "督察规定（一）"},
         {"id": "shortcomings", "name": "存在的不足和原因", "required": True, "source": "督察规定（二）",
-         "sub_requirements": [{"name": "原因分析", "aliases": ["原因"]}]},
+         "sub_requirements": [{"id": "cause", "name": "原因分析", "aliases": ["原因"]}]},
         {"id": "next_year", "name": "下一年度主要安排", "required": True, "year_relation": "next",
          "source": "督察规定（四）"},
         {"id": "other", "name": "其他需要报告的情况", "required": False},
@@ -43,11 +45,38 @@ GENRE = {
 }
 
 
+def make_genre(spec: dict) -> Genre:
+    """A validated Genre from the few fields a rule test cares about; the rest get neutral defaults."""
+    data = copy.deepcopy(spec)
+    roles = data.pop("roles", None) or data.pop("sections", None) or [{"id": "measures", "name": "主要工作"}]
+    for i, role in enumerate(roles, 1):
+        role.setdefault("order", i)
+        role.setdefault("required", True)
+        role.setdefault("aliases", [role["name"]])
+        role.setdefault("guidance", "写清楚。")
+        if not role.get("source"):
+            role["practice"] = True
+    data["sections"] = roles
+    data["closing"] = [{"text": c, "required": True, "source": "惯例"} if isinstance(c, str) else c
+                       for c in data.get("closing", [])]
+    data["forbidden_phrases"] = [{"text": c, "source": "惯例"} if isinstance(c, str) else c
+                                 for c in data.get("forbidden_phrases", [])]
+    elements = data.setdefault("required_format_elements", ["主送机关", "签发人"])
+    data.setdefault("needs_recipients", "主送机关" in elements)
+    data.setdefault("needs_signer", "签发人" in elements)
+    data.setdefault("official_genre", "报告")
+    data.setdefault("official", True)
+    data.setdefault("direction", "上行文")
+    data.setdefault("title_patterns", [data["name"]])
+    data.setdefault("detect_keywords", [{"phrase": data["name"]}])
+    return Genre.model_validate(data)
+
+
 def run(rule_id: str, doc: OfficialDocument | str, *, genre=None, **ctx) -> list:
     if isinstance(doc, str):
         doc = parse_official(doc)
     rule = RULES[rule_id]
-    context = CheckContext(doc=doc, genre=genre, **ctx)
+    context = CheckContext(doc=doc, genre=make_genre(genre) if isinstance(genre, dict) else genre, **ctx)
     return list(RULE_KINDS[rule.kind].fn(context, rule))
 
 
@@ -251,6 +280,10 @@ CASES: dict[str, tuple] = {
         [OfficialDocument()], [OfficialDocument()],
         {"genre": GENRE},
     ),
+    "section.uncertain": (
+        [OfficialDocument()], [OfficialDocument()],
+        {"genre": GENRE},
+    ),
     "section.sub_requirement": (
         [OfficialDocument(sections=[sec("二、", "存在的问题", 37, "shortcomings", "普法形式单一。")]),
          # the heading promises 原因 but the body gives none
@@ -264,6 +297,8 @@ CASES: dict[str, tuple] = {
 _FOUND = [SectionStatus("measures", "上一年度主要举措和成效", True, True, "一、2023年主要工作举措", 15)]
 _MISSING = [SectionStatus("measures", "上一年度主要举措和成效", True, False, source="督察规定（一）"),
             SectionStatus("other", "其他需要报告的情况", False, False)]
+_UNCERTAIN = [SectionStatus("shortcomings", "存在的不足和原因", True, False, "三、有待改进的方面", 40,
+                           source="督察规定（二）", level=1, status="uncertain")]
 
 
 def _context_for(rule_id: str, doc: OfficialDocument | str, extra: dict, failing: bool) -> dict:
@@ -271,7 +306,9 @@ def _context_for(rule_id: str, doc: OfficialDocument | str, extra: dict, failing
     if isinstance(doc, str):
         return ctx
     if rule_id == "section.missing":
-        ctx["statuses"] = _MISSING if failing else _FOUND
+        ctx["statuses"] = _MISSING if failing else _FOUND + _UNCERTAIN  # uncertain is never a confident 缺少
+    if rule_id == "section.uncertain":
+        ctx["statuses"] = _UNCERTAIN if failing else _FOUND + _MISSING
     if rule_id in ("year.consistency", "section.sub_requirement"):
         by_role: dict = {}
         for s in doc.iter_sections():
@@ -315,7 +352,7 @@ def test_messages_point_at_the_right_line_and_value():
 
 
 def test_year_of_a_government_work_report_title_is_the_coming_year():
-    genre = {"id": "gov_work_report", "name": "政府工作报告",
+    genre = {"id": "gov_work_report", "name": "政府工作报告", "title_year": "coming",
              "sections": [{"id": "review", "name": "上年工作回顾", "required": True, "year_relation": "previous"},
                           {"id": "tasks", "name": "本年工作任务", "required": True, "year_relation": "next"}]}
     good = [sec("一、", "2024年工作回顾", 6, "review"), sec("二、", "2025年政府工作任务", 25, "tasks")]
@@ -360,6 +397,13 @@ def test_request_wording_cites_article_15():
 def test_closing_phrase_is_only_info():
     [f] = run("closing.customary", body("一、甲", "以上。"), genre=GENRE)
     assert f.severity == "info" and "特此报告" in f.message
+
+
+def test_uncertain_role_is_a_warning_pointing_at_the_best_candidate():
+    [f] = run("section.uncertain", OfficialDocument(), genre=GENRE, statuses=_UNCERTAIN)
+    assert f.severity == "warning" and f.line == 40 and f.source == "督察规定（二）"
+    assert f.message.startswith("未能确认是否包含") and "请人工核对" in f.message and "有待改进的方面" in f.message
+    assert _UNCERTAIN[0].missing_dict()["status"] == "uncertain"
 
 
 def test_optional_role_is_never_reported_missing():
@@ -414,6 +458,30 @@ def test_bad_regex_missing_param_bad_severity_and_duplicates_are_load_errors(tmp
         with pytest.raises(ConfigError):
             load_format_rules(_write_rules(folder, text))
     assert len(load_format_rules(_write_rules(tmp_path, _GOOD_RULE))) == 1
+
+
+@pytest.mark.parametrize(("defect", "text", "named"), [
+    ("misspelled param", _GOOD_RULE.replace("patterns:", "pattens:"), "pattens"),
+    ("unknown key", _GOOD_RULE.replace("    fix: f\n", "    fix: f\n    severty: info\n"), "severty"),
+    ("unknown field name", _GOOD_RULE.replace("field: doc_number", "field: doc_numbr"), "field"),
+    ("placeholder the kind never fills", _GOOD_RULE.replace("message: m", "message: '{vaule}'"), "vaule"),
+    ("unbalanced braces", _GOOD_RULE.replace("fix: f", "fix: '{value'"), "fix"),
+    ("params on a kind without params", _GOOD_RULE.replace("field_forbid", "title_present"), "params"),
+])
+def test_rule_schema_defects_name_the_rule_and_the_defect(tmp_path, defect, text, named):
+    with pytest.raises(ConfigError) as err:
+        load_format_rules(_write_rules(tmp_path, text))
+    assert "x.one" in str(err.value) and named in str(err.value), defect
+
+
+def test_year_placeholder_line_is_filled():
+    # "第{line}行" in year.consistency's message: every rule may use {line}, and it is the finding's line.
+    genre = {"id": "t", "name": "测试报告", "roles": [
+        {"id": "measures", "name": "主要举措", "year_relation": "previous", "source": "督察规定（一）"}]}
+    doc = OfficialDocument(title="示例局关于2023年法治政府建设情况的报告",
+                           sections=[sec("一、", "2022年主要工作举措", 15, "measures")])
+    [f] = run("year.consistency", doc, genre=genre, role_sections={"measures": doc.sections})
+    assert f.message.startswith("第15行“一、2022年主要工作举措”") and "2023年" in f.message
 
 
 # ---------------------------------------------------------------------------------------------------------

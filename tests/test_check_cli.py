@@ -160,8 +160,11 @@ def test_docx_input(tmp_path, name):
     path = tmp_path / "report.docx"
     d.save(path)
     result = runner.invoke(app, ["check", str(path), "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["missing"] == []
+    data = json.loads(result.stdout)
+    assert data["missing"] == []
+    # The content is fine; python-docx's default template (Letter, Calibri 11 pt) is not 公文 layout.
+    errors = {f["rule"] for f in data["findings"] if f["severity"] == "error"}
+    assert result.exit_code == 1 and errors and all(r.startswith("layout.") for r in errors), result.output
 
 
 def test_genre_is_null_when_no_genre_fits(tmp_path):

@@ -180,10 +180,14 @@ def test_non_regulatory_and_local_titles_are_not_errors():
 
 def test_unknown_law_and_rivers():
     c = one("《中华人民共和国数字乡村促进法》")
-    assert c.match == "none" and c.severity == "warning" and "未找到" in c.message
+    assert c.match == "none" and c.severity == "warning" and "法规库未收录，请核对名称" in c.message
     c = one("《黄河保护法》")
     assert c.resolved_title == "中华人民共和国黄河保护法" and c.match == "short_title"
+    # Looks like a regulation (…意见) and is not in the catalog: never shown as fine.
     c = one("《国务院关于加强数字政府建设的指导意见》")
+    assert c.kind == "central_policy" and c.severity == "warning" and c.suggestion is None
+    # Other genre words (…通知) that the catalog does not hold stay a note.
+    c = one("《国务院关于做好某项工作的通知》")
     assert c.kind == "central_policy" and c.severity == "info"
 
 

@@ -71,9 +71,11 @@ def test_cite_bad_inputs_are_one_chinese_error(tmp_path):
     assert r.exit_code == 2 and "空" in r.output
     r = runner.invoke(app, ["cite", "--date", "去年", "《民法典》"])
     assert r.exit_code == 2 and "无法识别的日期" in r.output
-    # One bad input among several: the others still print.
+    # One bad input among several: it gets its own line with the reason, the others still print.
     r = runner.invoke(app, ["cite", "--json", str(empty), "《民法典》"])
-    assert r.exit_code == 2 and len(_json_lines(r.stdout)) == 1
+    lines = _json_lines(r.stdout)
+    assert r.exit_code == 2 and len(lines) == 2
+    assert lines[0]["file"] == str(empty) and "空" in lines[0]["error"] and "error" not in lines[1]
 
 
 def test_cite_returns_article_text_from_the_store(regulations_dir):

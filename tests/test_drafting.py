@@ -14,37 +14,19 @@ from openai_server import FakeOpenAIServer, Reply
 from typer.testing import CliRunner
 
 from assistant.cli import _register, app
-from assistant.drafting import writer as drafting
+from assistant.drafting.exemplars import FallbackSource, KnowledgeBaseExemplarSource, SampleExemplarSource
+from assistant.drafting.figures import fact_values, find_figures
+from assistant.drafting.outline import outline, outline_with_llm
 from assistant.drafting.prompts import load_prompt
-from assistant.drafting.writer import (
-    DraftRequest,
-    SampleExemplarSource,
-    draft_section,
-    fact_values,
-    find_figures,
-    mask_exemplar,
-    outline,
-)
+from assistant.drafting.template import mask_exemplar
+from assistant.drafting.writer import DraftRequest, draft_section, polish_text
 from assistant.errors import LLMError, UnknownGenreError
 from assistant.settings import Settings
 
 runner = CliRunner()
 _register()
 
-GENRE = {
-    "id": "fazhi", "name": "法治政府建设年度报告",
-    "roles": [
-        {"id": "measures", "name": "上一年度推进法治政府建设的主要举措和成效", "order": 1, "required": True,
-         "guidance": "按工作板块写做法和成效。"},
-        {"id": "shortcomings", "name": "存在的不足和原因", "order": 2, "required": True,
-         "guidance": "实事求是写不足，并分析主客观原因。"},
-        {"id": "next_year", "name": "下一年度推进法治政府建设的主要安排", "order": 4, "required": True,
-         "guidance": "写下一年度的重点安排。"},
-        {"id": "first_responsible", "name": "党政主要负责人履行推进法治建设第一责任人职责情况", "order": 3,
-         "required": True, "guidance": "写主要负责人履职情况。"},
-    ],
-}
-
+# The real genre rules (knowledge/genres/fazhi_report.yaml): its four required parts and one optional part.
 EXEMPLARS = [
     {"text": "二、存在的不足和原因\n（一）存在的不足\n甲县行政执法人员持证率仅为83.5%，有17个部门未按期公示执法信息。\n"
              "（二）原因分析\n经费保障不足，考核机制不完善。",
@@ -85,11 +67,6 @@ class FakeSource:
 
 
 @pytest.fixture
-def fake_genre(monkeypatch):
-    monkeypatch.setattr(drafting, "resolve_genre", lambda name: GENRE)
-
-
-@pytest.fixture
 def server():
     with FakeOpenAIServer() as srv:
         yield srv
@@ -108,7 +85,7 @@ def request(**kw) -> DraftRequest:
 
 
 # ----------------------------------------------------------------------------------------- prompt content
-def test_request_holds_same_role_exemplars_facts_verbatim_and_regulations(fake_genre, server):
+def test_request_holds_same_role_exemplars_facts_verbatim_and_regulations(server):
     server.enqueue(Reply(text="二、存在的不足和原因\n培训经费有限。"))
     result = draft_section(request(), FakeSource(), settings=llm_settings(server))
     [req] = server.chat_requests()
@@ -127,7 +104,7 @@ def test_request_holds_same_role_exemplars_facts_verbatim_and_regulations(fake_g
     assert all(set(s) >= {"title", "role", "year", "source"} for s in result.sources)
 
 
-def test_chunks_reach_the_caller_as_they_arrive(fake_genre, server):
+def test_chunks_reach_the_caller_as_they_arrive(server):
     release = threading.Event()
     server.enqueue(Reply(text="二、存在的不足和原因\n培训经费有限。", chunks=["二、存在的不足和原因\n", "培训经费有限。"],
                          hold=release))
@@ -142,7 +119,7 @@ def test_chunks_reach_the_caller_as_they_arrive(fake_genre, server):
     assert result.text == "二、存在的不足和原因\n培训经费有限。"
 
 
-def test_invented_figures_are_flagged_and_facts_figures_are_not(fake_genre, server):
+def test_invented_figures_are_flagged_and_facts_figures_are_not(server):
     server.enqueue(Reply(text="二、存在的不足和原因\n2024年开展普法宣传活动12场，持证率为92%，"
                               "但仍有37名执法人员未参加培训，复训率仅为45.5%，2023年5月以来问题突出。"))
     result = draft_section(request(), FakeSource(), settings=llm_settings(server))
@@ -150,22 +127,24 @@ def test_invented_figures_are_flagged_and_facts_figures_are_not(fake_genre, serv
     assert {"37", "45.5%", "2023年5月"} <= flagged
     assert not flagged & {"12", "92%", "2024", "二"}
     assert "37名" in result.text  # reported, not changed, outside strict mode
+    messages = [w["message"] for w in result.warnings if w["kind"] == "figure"]
+    assert any("“37名”" in m for m in messages)  # quoted with its unit, as the reader finds it
 
 
-def test_strict_mode_replaces_unverified_figures(fake_genre, server):
+def test_strict_mode_replaces_unverified_figures(server):
     server.enqueue(Reply(text="共有37名执法人员未参加培训，开展普法宣传活动12场，复训率45.5%。"))
     result = draft_section(request(strict=True), FakeSource(), settings=llm_settings(server))
     assert result.text == "共有【待核实】名执法人员未参加培训，开展普法宣传活动12场，复训率【待核实】%。"
 
 
-def test_office_names_carried_over_from_exemplars_are_flagged(fake_genre, server):
+def test_office_names_carried_over_from_exemplars_are_flagged(server):
     server.enqueue(Reply(text="与示例县人民政府相比，本局持证率为92%。"))
     result = draft_section(request(), FakeSource(), settings=llm_settings(server))
     offices = [w for w in result.warnings if w["kind"] == "office"]
     assert [w["text"] for w in offices] == ["示例县人民政府"]
 
 
-def test_citations_outside_the_context_are_flagged(fake_genre, server):
+def test_citations_outside_the_context_are_flagged(server):
     server.enqueue(Reply(text="依照《中华人民共和国行政处罚法》和《中华人民共和国合同法》的规定，加强培训。"))
     result = draft_section(request(), FakeSource(), settings=llm_settings(server))
     cited = {w["text"]: w["message"] for w in result.warnings if w["kind"] == "citation"}
@@ -173,7 +152,7 @@ def test_citations_outside_the_context_are_flagged(fake_genre, server):
     assert "《中华人民共和国行政处罚法》" not in cited
 
 
-def test_budget_trims_exemplars_never_the_facts(fake_genre, server):
+def test_budget_trims_exemplars_never_the_facts(server):
     long_facts = "材料" * 1500 + "【事实结尾】"
     server.enqueue(Reply(text="草稿。"))
     result = draft_section(request(facts=long_facts), FakeSource(),
@@ -184,20 +163,20 @@ def test_budget_trims_exemplars_never_the_facts(fake_genre, server):
     assert any(w["kind"] == "budget" for w in result.warnings)
 
 
-def test_facts_too_long_for_the_model_fail_before_sending(fake_genre, server):
+def test_facts_too_long_for_the_model_fail_before_sending(server):
     with pytest.raises(LLMError, match="材料过长"):
         draft_section(request(facts="材料" * 5000), FakeSource(),
                       settings=llm_settings(server, ASSISTANT_LLM_CONTEXT_TOKENS=4096))
     assert server.chat_requests() == []
 
 
-def test_llm_errors_surface_from_drafting(fake_genre, server):
+def test_llm_errors_surface_from_drafting(server):
     server.default = Reply.error(500, "boom", err_type="server_error")
     with pytest.raises(LLMError, match="HTTP 500"):
         draft_section(request(), FakeSource(), settings=llm_settings(server))
 
 
-def test_no_tiktoken_download(fake_genre, server, monkeypatch):
+def test_no_tiktoken_download(server, monkeypatch):
     import tiktoken
 
     def refuse(*a, **k):
@@ -209,7 +188,7 @@ def test_no_tiktoken_download(fake_genre, server, monkeypatch):
     assert draft_section(request(), FakeSource(), settings=llm_settings(server)).text == "草稿。"
 
 
-def test_unknown_section_role_is_a_clear_error(fake_genre):
+def test_unknown_section_role_is_a_clear_error():
     with pytest.raises(UnknownGenreError, match="没有章节“weaknesses”") as info:
         draft_section(request(role="weaknesses"), FakeSource(), settings=Settings())
     assert "shortcomings" in str(info.value)
@@ -229,20 +208,21 @@ def exemplar_figures(exemplars) -> set[str]:
     return {f.text.strip() for e in exemplars for f in find_figures(e["text"])}
 
 
-def test_template_mode_without_endpoint(fake_genre, no_network, monkeypatch):
+def test_template_mode_without_endpoint(no_network, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-should-not-matter")
     monkeypatch.setenv("ASSISTANT_LLM_MODEL", "some-model")
     result = draft_section(request(), FakeSource(), settings=Settings())
     text = result.text
     assert result.mode == "template"
     assert text.startswith("模板草稿")
-    assert "二、存在的不足和原因" in text
-    assert "实事求是写不足" in text  # the genre's guidance for the role
+    assert "\n二、2024年推进法治政府建设存在的不足和原因\n" in text
+    assert "【写作要点】实事求是列出" in text  # the genre's guidance for the role
     for line in FACTS.splitlines():
         assert line in text
     assert "【待补充】" in text
     own = fact_values(FACTS)
-    leaked = [f for f in find_figures(text) if not set(f.values) <= own]
+    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("【写作要点】"))  # quotes the genre rule
+    leaked = [f for f in find_figures(body) if not set(f.values) <= own]
     assert leaked == [], leaked
     assert "甲县" in text or "市局" in text or "街道" in text  # an exemplar's wording is there, masked
     assert "示例县" not in text and "示例市" not in text and "举措范文独有句" not in text
@@ -274,7 +254,7 @@ def test_figures_with_wan_match_in_either_spelling():
 
 
 def test_prompts_are_files_with_declared_slots():
-    for name in ("system", "section", "outline", "polish"):
+    for name in ("system", "section", "outline", "polish", "revise"):
         prompt = load_prompt(name)
         assert prompt.slots
     rendered = load_prompt("polish").render(genre="报告", text="{{genre}} 原样")
@@ -382,10 +362,10 @@ class FakeKB:
         return [self.Item(title="中华人民共和国行政处罚法", article="第四十二条", text="执法人员不得少于两人。")]
 
 
-def test_knowledge_base_adapter_keeps_only_the_requested_role(fake_genre):
+def test_knowledge_base_adapter_keeps_only_the_requested_role():
     kb = FakeKB()
-    src = drafting.KnowledgeBaseExemplarSource(kb)
-    found = src.exemplars("fazhi", "shortcomings", k=3, query="培训")
+    src = KnowledgeBaseExemplarSource(kb)
+    found = src.exemplars("fazhi_report", "shortcomings", k=3, query="培训")
     assert kb.asked == [("法治政府建设年度报告", "shortcomings", 3, "培训")]
     assert [e["role"] for e in found] == ["shortcomings"] * 3
     assert set(found[0]) >= {"text", "title", "role", "year", "source", "issuer"}
@@ -393,7 +373,7 @@ def test_knowledge_base_adapter_keeps_only_the_requested_role(fake_genre):
                                              "text": "执法人员不得少于两人。"}]
 
 
-def test_fallback_source_uses_samples_when_the_knowledge_base_has_nothing(fake_genre):
+def test_fallback_source_uses_samples_when_the_knowledge_base_has_nothing():
     class Empty:
         def exemplars(self, genre, role, k=3, query=None):
             return []
@@ -401,23 +381,25 @@ def test_fallback_source_uses_samples_when_the_knowledge_base_has_nothing(fake_g
         def regulations(self, query, k=4):
             return []
 
-    src = drafting.FallbackSource(Empty(), FakeSource())
+    src = FallbackSource(Empty(), FakeSource())
     assert len(src.exemplars("法治政府建设年度报告", "shortcomings")) == len(EXEMPLARS)
     assert src.regulations("x") == REGULATIONS
 
 
-def test_outline_and_polish_through_the_model(fake_genre, server):
+def test_outline_and_polish_through_the_model(server):
     server.enqueue(Reply(text="一、2024年推进法治政府建设的主要举措和成效\n（一）依法决策"),
                    Reply(text="全年开展培训12场，另有3场。"))
     data = outline("法治政府建设年度报告", FakeSource(), year=2024, issuer="示例区司法局")
-    assert [s["role"] for s in data["sections"]] == ["measures", "shortcomings", "first_responsible", "next_year"]
+    assert [s["role"] for s in data["sections"]] == ["measures", "shortcomings", "first_responsible", "next_year",
+                                                     "other"]
     assert data["sections"][0]["heading"] == "一、2024年推进法治政府建设的主要举措和成效"
     assert data["sections"][3]["heading"] == "四、2025年推进法治政府建设的主要安排"
-    text = drafting.outline_with_llm(data, "材料", settings=llm_settings(server))
+    text = outline_with_llm(data, "材料", settings=llm_settings(server))
     assert text.startswith("一、2024年")
     sent = server.chat_requests()[0].text_of("user")
-    assert "二、存在的不足和原因（必备）" in sent
-    polished = drafting.polish_text("全年搞了培训12场。", settings=llm_settings(server))
+    assert "二、2024年推进法治政府建设存在的不足和原因（必备）" in sent
+    assert "五、其他需要报告的情况（可选）" in sent
+    polished = polish_text("全年搞了培训12场。", settings=llm_settings(server))
     assert [w["text"] for w in polished.warnings if w["kind"] == "figure"] == ["3"]
     assert "全年搞了培训12场。" in server.chat_requests()[1].text_of("user")
 
@@ -427,3 +409,15 @@ def test_masked_exemplar_drops_its_office_self_references():
     assert "我县" not in masked and "本局" not in masked
     assert masked.startswith("我单位全年办理案件【待补充】件，本单位牵头推进")
     assert "县长带头" in masked  # a title, not a self-reference
+
+
+def test_prompt_front_matter_is_strict(tmp_path):
+    from assistant.drafting.prompts import load_prompt
+    from assistant.errors import ConfigError
+
+    (tmp_path / "bad.md").write_text("---\nname: bad\ndescription: 测试\nslot: [x]\n---\n正文{{x}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="元数据不合规"):
+        load_prompt("bad", tmp_path)  # "slot" misspelled: refused, not silently ignored
+    (tmp_path / "good.md").write_text("---\nname: good\ndescription: 测试\nslots: [x]\n---\n正文{{x}}\n",
+                                      encoding="utf-8")
+    assert load_prompt("good", tmp_path).render(x="甲") == "正文甲\n"

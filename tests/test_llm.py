@@ -174,3 +174,112 @@ def test_token_estimate_counts_chinese_characters_without_a_tokenizer():
     assert estimate_tokens("存在的不足和原因") == 8
     assert estimate_tokens("abcd" * 10) == 10
     assert estimate_tokens("") == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Faults answered in Chinese within the configured timeout; text that arrived before a break is kept
+# ---------------------------------------------------------------------------------------------------------
+
+def _answer(client: LLMClient) -> tuple[LLMError, float]:
+    start = time.monotonic()
+    with pytest.raises(LLMError) as info:
+        list(client.stream(MESSAGES))
+    return info.value, time.monotonic() - start
+
+
+def test_retries_stop_at_the_timeout_instead_of_stacking_up(server):
+    # Without a deadline, 3 retries of a 1 s timeout would keep the user waiting 4 s or more.
+    server.default = Reply(text="太慢了", delay=8.0)
+    client = LLMClient(settings_for(server.base_url, timeout=1.0, retries=3), backoff=0.01)
+    err, elapsed = _answer(client)
+    assert "响应超时（超过 1 秒）" in str(err)
+    assert elapsed < 1.0 + 1.5  # the configured timeout plus scheduling slack on a shared machine
+    assert len(server.chat_requests()) == 1
+
+
+def test_429_asking_for_more_than_the_timeout_is_answered_at_once(server):
+    server.default = Reply.error(429, "Rate limit reached", headers={"Retry-After": "60"})
+    client = LLMClient(settings_for(server.base_url, timeout=2.0, retries=3), sleep=lambda s: time.sleep(s))
+    err, elapsed = _answer(client)
+    assert "429" in str(err) and "60 秒后再试" in str(err) and "等待上限 2 秒" in str(err)
+    assert elapsed < 2.0
+    assert len(server.chat_requests()) == 1
+
+
+def test_500_retries_fit_in_the_timeout(server):
+    server.default = Reply.error(500, "internal error", err_type="server_error")
+    client = LLMClient(settings_for(server.base_url, timeout=1.0, retries=10), backoff=0.2, sleep=time.sleep)
+    err, elapsed = _answer(client)
+    assert "服务端出错（HTTP 500）" in str(err)
+    assert elapsed < 1.0 + 1.5
+    assert 2 <= len(server.chat_requests()) <= 4  # 0.2 + 0.4 s of backoff fit in 1 s; 0.8 more would not
+
+
+def test_stream_cut_midway_keeps_the_text_that_arrived(server):
+    server.default = Reply(text="一、主要成效二、存在问题", chunks=["一、主要成效", "二、存在", "问题"], cut_after=2)
+    err, _ = _answer(client_for(server.base_url))
+    assert err.partial == "一、主要成效二、存在"
+    assert "断开" in str(err) and "已收到 10 字，作为未完成的草稿保留" in str(err)
+    assert len(server.chat_requests()) == 1  # text had reached the user: never restarted
+
+
+def test_stream_that_ends_without_a_finish_reason_is_partial(server):
+    server.default = Reply(text="第一段。第二段", chunks=["第一段。", "第二段"], no_finish=True)
+    err, _ = _answer(client_for(server.base_url))
+    assert err.partial == "第一段。第二段"
+    assert "途中断了" in str(err)
+
+
+def test_malformed_sse_keeps_the_part_before_it(server):
+    server.default = Reply(text="第一块第二块", chunks=["第一块", "第二块"], malformed_after=1)
+    err, _ = _answer(client_for(server.base_url))
+    assert "无法解析" in str(err) and err.partial == "第一块"
+
+
+def test_empty_reply(server):
+    server.default = Reply(text="", chunks=[""])
+    err, _ = _answer(client_for(server.base_url))
+    assert "空内容" in str(err) and err.partial == ""
+    assert len(server.chat_requests()) == 1
+
+
+def test_connection_refused_is_immediate_and_names_the_endpoint():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    err, elapsed = _answer(client_for(f"http://127.0.0.1:{port}/v1", retries=2, timeout=3.0))
+    assert "无法连接大模型接口" in str(err) and elapsed < 3.0
+
+
+def test_a_broken_draft_is_returned_labelled_as_partial(server):
+    from assistant.drafting.writer import PARTIAL_MARK, DraftRequest, draft_section
+
+    class Source:
+        def exemplars(self, genre, role, k=3, query=None):
+            return []
+
+        def regulations(self, query, k=4):
+            return []
+
+    server.default = Reply(text="2024年，本局开展普法宣传12场。下一步", chunks=["2024年，本局开展", "普法宣传12场。", "下一步"],
+                           cut_after=2)
+    settings = settings_for(server.base_url, retries=0)
+    result = draft_section(DraftRequest("法治政府建设年度报告", "measures", facts="开展普法宣传12场"), Source(),
+                           settings=settings)
+    assert result.mode == "partial"
+    assert result.text == "2024年，本局开展普法宣传12场。" + PARTIAL_MARK
+    assert [w["kind"] for w in result.warnings][-1] == "partial"
+    assert "未完成" in result.warnings[-1]["message"]
+
+
+@pytest.mark.parametrize(("reply", "words"), [
+    (Reply.error(401, "Incorrect API key provided", code="invalid_api_key"), "密钥"),
+    (Reply.error(404, "The model `nope` does not exist", code="model_not_found"), "找不到模型"),
+    (Reply(status=200, body="<html>nginx</html>"), "无法解析"),
+])
+def test_every_fault_message_is_chinese_and_fast(server, reply, words):
+    server.default = reply
+    err, elapsed = _answer(client_for(server.base_url, timeout=2.0))
+    assert words in str(err) and elapsed < 2.0
+    assert "Traceback" not in str(err)

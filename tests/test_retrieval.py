@@ -169,15 +169,15 @@ def test_issuer_genre_and_role_filters_in_every_mode(law_kb):
 def test_post_filtered_dense_search_equals_chroma_filtered_search(law_kb, monkeypatch, filters):
     """Broad filters are applied after an unfiltered vector query (Chroma's filtered scan is slow); the hits
     must be exactly those Chroma's own filtered query returns."""
-    import assistant.kb.retrieval as retrieval
-    from assistant.kb.retrieval import SearchFilters, _kw_filters
+    import assistant.kb.vectors as vectors
+    from assistant.kb.retrieval import SearchFilters
     from assistant.kb.store import chroma_where
 
     f = SearchFilters.coerce(filters)
     vec = law_kb.embedder.embed_query("存在的不足和原因以及安全生产责任")
     where = chroma_where(f.kind, f.genre, f.role, f.issuer, f.year_min, f.year_max)
-    expected = [cid for cid, _ in law_kb.vectors.query(vec, 20, where)]
-    monkeypatch.setattr(retrieval, "POST_FILTER_MIN_SHARE", 0.0)  # always post-filter
-    post = [cid for cid, _ in law_kb._dense(vec, 20, f)]
-    assert post == expected
-    assert all(law_kb.keyword_index().passes(post, _kw_filters(f)))
+    expected = list(dict.fromkeys(vectors.parent_id(cid) for cid, _ in law_kb.vectors.query(vec, 60, where)))
+    monkeypatch.setattr(vectors, "POST_FILTER_MIN_SHARE", 0.0)  # always post-filter
+    post = [cid for cid, _ in law_kb._vectors.query(vec, 20, f, law_kb.keyword_index())]
+    assert post == expected[:20]
+    assert all(law_kb.keyword_index().passes(post, f.keyword()))

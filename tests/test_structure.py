@@ -453,9 +453,10 @@ def test_regulation_docx_parses_like_its_text_twin(tmp_path: Path) -> None:
 
 def test_seed_roles_when_genre_rules_exist(seed_path: Path) -> None:
     pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
-    from assistant.cli.parse_cmd import parse_file
+    from assistant.services.checking import parse_with_roles
 
-    doc, genre = parse_file(seed_path)
+    parsed = parse_with_roles(seed_path)
+    doc, genre = parsed.result, parsed.genre
     assert isinstance(doc, OfficialDocument)
     assert genre == "法治政府建设年度报告"
     assert [s.role for s in doc.sections] == ["measures", "shortcomings", "first_responsible", "next_year"]
@@ -514,11 +515,10 @@ def test_report_with_annex_of_practical_matters(gov_reports_dir: Path) -> None:
 
 def test_gov_work_reports_recognised_with_roles(gov_reports_dir: Path) -> None:
     pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
-    from assistant.cli.parse_cmd import parse_file
+    from assistant.services.checking import parse_with_roles
 
     for f in sorted(gov_reports_dir.glob("*.txt")):
-        doc, genre = parse_file(f)
-        assert genre == "政府工作报告", f.name
+        assert parse_with_roles(f).genre == "政府工作报告", f.name
 
 
 def test_parse_cli_json_roles_on_seed(seed_path: Path) -> None:

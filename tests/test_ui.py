@@ -183,7 +183,7 @@ def test_vectors_follow_in_the_background_after_upload(tmp_path):
                        "推进玛瑙河沿线综合执法。\n", encoding="utf-8")
         out = index_uploads(st, [str(doc)], kind="report")
         assert "向量正在后台生成" in out, out
-        st._embedding.join(timeout=60)
+        st.wait_for_embedding(60)
         s = st.kb().stats()
         assert s["chunks"] > 0 and s["embedded"] == s["chunks"], s
         assert "待生成 0 个" in stats_html(st)
@@ -294,7 +294,7 @@ def page_of(browser):
         page.on("request", lambda r: outside.append(r.url)
                 if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
         page.goto(url, wait_until="load")
-        page.wait_for_selector("#send", timeout=WAIT_MS)
+        page.wait_for_selector("#chat-input", timeout=WAIT_MS)  # the 对话 page opens first
         pages.append(ctx)
         return page
 
@@ -353,6 +353,7 @@ def test_cite_tab_table(offline_app, page_of):
 
 def test_draft_tab_without_endpoint_gives_template_draft(offline_app, page_of):
     page = page_of(offline_app)
+    page.get_by_role("tab", name="起草").click()
     assert "模板草稿" in page.locator("#mode-note").inner_text()
     page.locator("#draft-role input").click()
     page.get_by_role("option", name="上一年度推进法治政府建设存在的不足和原因").click()
@@ -420,6 +421,7 @@ def test_draft_tab_streams_from_configured_endpoint(browser, page_of, tmp_path, 
                           embed_after_upload=False)
         try:
             page = page_of(url)
+            page.get_by_role("tab", name="起草").click()
             assert server.base_url in page.locator("#mode-note").inner_text()
             page.fill("#msg textarea", "全年开展执法培训3次")
             page.click("#send")
@@ -444,3 +446,55 @@ def test_draft_tab_streams_from_configured_endpoint(browser, page_of, tmp_path, 
             assert "全年开展执法培训3次" in req.all_text
         finally:
             app.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The 对话 page (first tab): one box for every job
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _chat_send(page, text: str, bots_before: int) -> str:
+    page.fill("#chat-input textarea", text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([n]) => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
+        " return b.length > n && b[b.length - 1].innerText.includes('处理'); }", arg=[bots_before], timeout=WAIT_MS)
+    return page.locator("#chat [data-testid='bot']").last.inner_text()
+
+
+def test_chat_page_checks_cites_drafts_and_revises(offline_app, page_of, seed_path):
+    page = page_of(offline_app)
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("二、"))
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("三、"))
+    reply = _chat_send(page, "帮我检查这份报告缺什么部分：" + "\n".join(lines[:start] + lines[end:]), 0)
+    assert "缺少的必备部分" in reply and "存在的不足和原因" in reply and "按『检查』处理" in reply
+
+    reply = _chat_send(page, "核对这段话里的法规引用：依据《中华人民共和国信息公开条例》第十九条。", 1)
+    assert "中华人民共和国政府信息公开条例" in reply and "按『核对引用』处理" in reply
+
+    reply = _chat_send(page, "帮我写‘存在的不足和原因’部分，材料：执法人员培训不足，全年仅培训3次。", 2)
+    assert "离线模板草稿" in reply and "按『起草』处理" in reply
+    reply = _chat_send(page, "加上培训的数字：全年培训执法人员1200人次", 3)
+    assert "1200人次" in reply and "按『修改』处理" in reply
+
+    # A reload restores the conversation (the session id lives in the browser, the turns on disk).
+    page.reload(wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll(\"#chat [data-testid='bot']\").length >= 4",
+                           timeout=WAIT_MS)
+    # 新对话 empties it.
+    page.click("#chat-new")
+    page.wait_for_function("() => document.querySelectorAll(\"#chat [data-testid='bot']\").length == 0",
+                           timeout=WAIT_MS)
+
+
+def test_chat_page_lookup_without_law_text_says_how_to_import(offline_app, page_of):
+    page = page_of(offline_app)
+    page.click("#chat-new")
+    reply = _chat_send(page, "《安全生产法》第二十五条是怎么规定的？", 0)
+    assert "《中华人民共和国安全生产法》第二十五条" in reply and "导入" in reply
+    # Redo the same question as a citation check with one click.
+    page.click("#chat-redo-cite")
+    page.wait_for_function("() => { const b = document.querySelectorAll(\"#chat [data-testid='bot']\");"
+                           " return b.length && b[b.length - 1].innerText.includes('按『核对引用』处理'); }",
+                           timeout=WAIT_MS)

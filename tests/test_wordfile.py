@@ -138,3 +138,91 @@ def test_unwritable_path_is_a_document_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(DocumentError, match="无法写入"):
         write_docx(["正文。"], blocker / "out.docx")
+
+
+def test_layout_that_every_suite_renders_as_28_by_22(tmp_path: Path) -> None:
+    """No character grid (LibreOffice turns linesAndChars + negative charSpace into ~14 characters a line):
+    a line-only grid, exact 28.95 pt lines, and −0.25 pt run spacing so 28 characters of 16 pt fill 156 mm."""
+    import docx
+
+    d = docx.Document(str(write_docx(sample_doc(), tmp_path / "report.docx")))
+    grid = d.sections[0]._sectPr.find(f"{W}docGrid")
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}charSpace") is None
+    normal = d.styles["Normal"]
+    assert normal.paragraph_format.line_spacing.pt == 28.95
+    assert normal.paragraph_format.widow_control is False  # pages fill to their 22nd line
+    body = next(p for p in d.paragraphs if p.text == "全年组织合法性审查41件。")
+    spacing = int(body.runs[0]._r.rPr.find(f"{W}spacing").get(f"{W}val")) / 20
+    assert 28 * (16 + spacing) <= 156 / 25.4 * 72 < 29 * (16 + spacing)
+    # Languages and fonts: Chinese text is zh-CN; no theme font can override the named ones.
+    defaults = d.styles.element.find(f"{W}docDefaults").find(f"{W}rPrDefault").find(f"{W}rPr")
+    assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsiaTheme") is None
+
+
+def test_fallback_fonts_are_declared(tmp_path: Path) -> None:
+    import zipfile
+
+    path = write_docx(sample_doc(), tmp_path / "report.docx")
+    table = zipfile.ZipFile(path).read("word/fontTable.xml").decode("utf-8")
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("方正小标宋简体", "宋体"), ("楷体_GB2312", "楷体"), ("仿宋", "FangSong")):
+        assert f'w:name="{name}"><w:altName w:val="{alt}"/>' in table
+
+
+def test_long_issuer_mark_is_sized_to_one_line(tmp_path: Path) -> None:
+    import docx
+
+    doc = sample_doc()
+    doc.issuer_mark = "泉州市鲤城高新技术产业开发区管理委员会文件"  # 21 characters
+    d = docx.Document(str(write_docx(doc, tmp_path / "mark.docx")))
+    mark = d.paragraphs[0]
+    size = mark.runs[0].font.size.pt
+    assert 21 * size <= 156 / 25.4 * 72 and size >= 18
+    assert mark.runs[0].font.color.rgb == docx.shared.RGBColor(0xFF, 0, 0)
+
+
+def test_imprint_is_framed_at_the_foot_of_the_text_area(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document(str(write_docx(sample_doc(), tmp_path / "report.docx")))
+    imprint = [p for p in d.paragraphs if p.text.startswith(("抄送", "示例县市场监督管理局办公室"))]
+    frames = [p._p.pPr.find(f"{W}framePr") for p in imprint]
+    assert all(f is not None and f.get(f"{W}vAnchor") == "margin" for f in frames)
+    tops = [int(f.get(f"{W}y")) for f in frames]
+    assert tops[1] - tops[0] == 579  # one line apart
+    assert tops[1] + 579 == round(225 / 25.4 * 1440)  # the last element on the last line of the 版心
+    assert d.paragraphs[-1].text == ""  # the paragraph the frames hang from
+
+
+# Child order of w:pPr and w:rPr in the OOXML schema (ECMA-376 Part 1, CT_PPrBase / CT_RPr): Word refuses to
+# open a file ("unreadable content") whose properties are out of order, while LibreOffice accepts it.
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+             "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+             "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+             "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+BORDER_ORDER = ["top", "left", "bottom", "right", "between", "bar"]
+
+
+def test_properties_follow_the_schema_order_word_requires(tmp_path: Path) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    path = write_docx(sample_doc(), tmp_path / "report.docx")
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml")]
+        roots = [etree.fromstring(zf.read(n)) for n in parts]
+    checked = 0
+    for root in roots:
+        for tag, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER), ("pBdr", BORDER_ORDER)):
+            for el in root.iter(f"{W}{tag}"):
+                names = [c.tag.split("}")[1] for c in el if isinstance(c.tag, str)]
+                known = [n for n in names if n in order]
+                assert known == sorted(known, key=order.index), (tag, names)
+                checked += 1
+    assert checked > 50

@@ -191,6 +191,17 @@ class ArticleStore:
         hit = self._source_for(title, version)
         return hit[1] if hit else None
 
+    def contains(self, reg: Regulation) -> bool:
+        """The same text (title and articles) is stored already, under any source."""
+        try:
+            return self.conn.execute("SELECT 1 FROM regulations WHERE content_hash=? LIMIT 1",
+                                     (_hash(reg),)).fetchone() is not None
+        except sqlite3.Error as err:
+            raise StoreError(f"读取条文库失败：{err}") from err
+
+    def title_keys(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT title_key FROM regulations")}
+
     def titles(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT title FROM regulations ORDER BY title")]
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import app, fail
+from assistant.cli.app import app, fail
 from assistant.errors import AssistantError
 
 
@@ -21,16 +21,16 @@ def check_command(
     as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
 ) -> None:
     """检查公文：必备部分是否齐全、格式是否符合 GB/T 9704-2012 和《党政机关公文处理工作条例》。"""
-    from assistant.rules.check import check_file, load_format_rules
+    from assistant.services import checking
 
     try:
-        load_format_rules()  # a broken rule file is reported once, before any input is read
+        checking.validate_rules()  # a broken rule file is reported once, before any input is read
     except AssistantError as err:
         fail(err)
     status = 0
     for path in files:
         try:
-            report = check_file(path, genre=genre)
+            report = checking.check_path(path, genre=genre)
         except AssistantError as err:
             if as_json:
                 # Keep one line per input, so scripts can tell which file could not be checked and why.
@@ -65,6 +65,9 @@ def _render(report) -> None:
             kind = "必备" if s.required else "可选"
             if s.found:
                 console.print(f"  [green]✓[/green] {escape(s.name)}（{kind}）— 第{s.line}行 {escape(s.heading or '')}")
+            elif s.status == "uncertain":
+                console.print(f"  [yellow]?[/yellow] {escape(s.name)}（{kind}）— 未能确认，请人工核对第{s.line}行 "
+                              f"{escape(s.heading or '')}")
             else:
                 mark = "[red]✗[/red]" if s.required else "[dim]–[/dim]"
                 console.print(f"  {mark} {escape(s.name)}（{kind}）— 未找到")

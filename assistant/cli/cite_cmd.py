@@ -8,33 +8,14 @@ Imports stay light: no chromadb, gradio or langchain (article text comes from a 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from assistant.cli import app, fail
-from assistant.errors import AssistantError, DocumentError
+from assistant.cli.app import app, fail
+from assistant.errors import AssistantError
 
 SEVERITY_STYLE = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
-_FILE_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".doc", ".wps")
-
-
-def _read(arg: str):
-    from assistant.documents.reading import read_document, read_text_input
-
-    p = Path(arg)
-    try:
-        is_file = len(arg) < 1024 and "\n" not in arg and p.exists()
-    except OSError:
-        is_file = False
-    if is_file:
-        return read_document(p), str(p)
-    if "《" not in arg and " " not in arg.strip() and arg.lower().endswith(_FILE_SUFFIXES):
-        raise DocumentError(f"找不到文件：{arg}（file not found）", hint="如要核查一段文字，请直接输入含《》的文字")
-    if not arg.strip():
-        raise DocumentError("输入为空：请给出文件路径或含《》的文字")
-    return read_text_input(arg), None
 
 
 @app.command("cite")
@@ -45,47 +26,46 @@ def cite_command(
         "--date", help="按此日期判断效力（如 2024年2月26日），默认取成文日期，否则今天")] = None,
 ) -> None:
     """核查法规引用：名称是否准确、是否现行有效、条号是否存在、引文是否与原文一致。"""
-    from assistant.citations.catalog import parse_date
-    from assistant.citations.resolver import check_citations, document_date
+    from assistant.services import citing
 
-    if date is not None and parse_date(date) is None:
-        fail(AssistantError(f"无法识别的日期“{date}”", hint="例如 2024年2月26日 或 2024-02-26"))
+    try:
+        citing.validate_date(date)
+    except AssistantError as err:
+        fail(err)
     status = 0
     for arg in inputs:
         try:
-            src, path = _read(arg)
-            when = date or document_date(src)
-            cites = check_citations(src, when)
+            result = citing.cite_input(arg, date)
         except AssistantError as err:
+            if as_json:
+                # One line per input, so scripts can tell which input could not be used and why.
+                typer.echo(json.dumps({"file": arg if len(arg) <= 200 else arg[:200] + "…", "error": str(err),
+                                       "date": None, "citations": []}, ensure_ascii=False))
             if len(inputs) == 1:
                 fail(err)
             typer.echo(f"错误：{arg[:60]}：{err}", err=True)
             status = 2
             continue
         if as_json:
-            used = cites[0].date_used if cites else None
-            typer.echo(json.dumps({"file": path, "date": when or used, "date_from": _date_from(date, when),
-                                   "citations": [c.to_dict() for c in cites]}, ensure_ascii=False))
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
-            _render(path or "（输入文字）", when, _date_from(date, when), cites)
-        if any(c.severity == "error" for c in cites) and status == 0:
+            _render(result)
+        if result.has_errors and status == 0:
             status = 1
     raise typer.Exit(status)
 
 
-def _date_from(option: str | None, when: str | None) -> str:
-    return "--date" if option else ("成文日期" if when else "当前日期")
-
-
-def _render(name: str, when: str | None, date_from: str, cites) -> None:
+def _render(result) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    from assistant.citations.resolver import KIND_LABELS, MATCH_LABELS
+    from assistant.services.citing import KIND_LABELS, MATCH_LABELS
 
+    cites = result.citations
     console = Console(highlight=False)
-    console.print(f"[bold]{escape(name)}[/bold]  效力判断日期：{escape(when or '今天')}（{date_from}）")
+    console.print(f"[bold]{escape(result.file or '（输入文字）')}[/bold]  效力判断日期：{escape(result.date or '今天')}"
+                  f"（{result.date_from}）")
     if not cites:
         console.print("未发现《》引用。")
         return
@@ -106,7 +86,9 @@ def _render(name: str, when: str | None, date_from: str, cites) -> None:
         if c.article_text:
             text = c.article_text if len(c.article_text) <= 150 else c.article_text[:150] + "……"
             result.append(f"{escape(c.article or '')}：{escape(text)}")
+        elif c.text_hint:
+            result.append(escape(c.text_hint))
         table.add_row(str(c.line or ""), escape(c.text), "\n".join(result), "\n".join(problems) or "[green]✓[/green]")
     console.print(table)
-    counts = {s: sum(1 for c in cites for f in c.findings if f["severity"] == s) for s in SEVERITY_STYLE}
+    counts = {s: sum(1 for c in cites for f in c.findings if f["severity"] == s) for s in SEVERITY_STYLE}  # per finding
     console.print(f"共 {len(cites)} 处引用：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}")

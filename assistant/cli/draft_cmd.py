@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import typer
 
-from assistant.cli import app, fail
+from assistant.cli.app import app, fail
 from assistant.errors import AssistantError
 
 
-def _read_facts(facts: str | None) -> str:
-    if not facts:
-        return ""
-    if facts == "-":
-        return sys.stdin.read()
-    from assistant.documents.reading import read_document
+def _facts(facts: str | None) -> str:
+    from assistant.services.inputs import read_facts
 
-    return read_document(Path(facts)).text
+    return read_facts(facts, sys.stdin.read() if facts == "-" else None)
 
 
 def _print_warnings(warnings: list[dict[str, str]]) -> None:
@@ -42,13 +37,11 @@ def draft(
     strict: bool = typer.Option(False, "--strict", help="材料中没有的数字一律替换为【待核实】"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
+    from assistant.services import drafting
+
     try:
         if from_previous is not None:
-            if year is None:
-                raise AssistantError("使用 --from-previous 时必须给出 --year（本年度报告的年度）")
-            from assistant.drafting.skeleton import skeleton_from_previous
-
-            result = skeleton_from_previous(Path(from_previous), year)
+            result = drafting.skeleton(from_previous, year)
             if as_json:
                 typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
             else:
@@ -61,17 +54,15 @@ def draft(
         if not genre or not section:
             raise AssistantError("请给出 --genre 和 --section（或用 --from-previous 生成骨架）",
                                  hint="例如 assistant draft --genre 法治政府建设年度报告 --section shortcomings")
-        from assistant.drafting.writer import DraftRequest, draft_section
-
-        request = DraftRequest(genre=genre, role=section, facts=_read_facts(facts), issuer=issuer, year=year,
-                               strict=strict)
+        request = drafting.DraftRequest(genre=genre, role=section, facts=_facts(facts), issuer=issuer, year=year,
+                                        strict=strict)
         stream = not as_json and not strict  # strict output is rewritten after the check: print it whole
 
         def on_chunk(piece: str) -> None:
             sys.stdout.write(piece)
             sys.stdout.flush()
 
-        result = draft_section(request, on_chunk=on_chunk if stream else None)
+        result = drafting.draft(request, on_chunk=on_chunk if stream else None)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
             return
@@ -92,17 +83,14 @@ def outline_cmd(
     facts: str | None = typer.Option(None, "--facts", help="本单位材料文件，供 --llm 使用"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
+    from assistant.services import drafting
+
     try:
-        from assistant.drafting.writer import outline, outline_with_llm
-
-        result = outline(genre, year=year, issuer=issuer)
-        if use_llm:
-            from assistant.drafting.llm import is_configured
-
-            if not is_configured():
-                raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")
-            if as_json:
-                result["llm_outline"] = outline_with_llm(result, _read_facts(facts))
+        material = _facts(facts) if use_llm else ""
+        # Text mode prints the model's outline as it streams, after the bundled outline.
+        result = drafting.make_outline(genre, year=year, issuer=issuer, with_llm=use_llm and as_json, facts=material)
+        if use_llm and not as_json and not drafting.llm_configured():
+            raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")
     except AssistantError as err:
         fail(err)
         return
@@ -119,7 +107,8 @@ def outline_cmd(
     if use_llm:
         typer.echo("\n——大模型拟写的提纲——")
         try:
-            outline_with_llm(result, _read_facts(facts), on_chunk=lambda p: (sys.stdout.write(p), sys.stdout.flush()))
+            drafting.make_outline(genre, year=year, issuer=issuer, with_llm=True, facts=material,
+                                  on_chunk=lambda p: (sys.stdout.write(p), sys.stdout.flush()))
         except AssistantError as err:
             fail(err)
         typer.echo("")

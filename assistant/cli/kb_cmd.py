@@ -13,14 +13,14 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import app, fail
+from assistant.cli.app import app, fail
 from assistant.errors import AssistantError
 
 
 def _open(auto_samples: bool = True):
-    from assistant.kb.retrieval import KnowledgeBase
+    from assistant.services.knowledge import open_kb
 
-    return KnowledgeBase.open(auto_samples=auto_samples)
+    return open_kb(auto_samples=auto_samples)
 
 
 def _console():
@@ -42,32 +42,37 @@ def index_command(
     as_json: bool = typer.Option(False, "--json", help="输出一个 JSON 对象"),
 ) -> None:
     """把文件加入知识库：先建关键词索引（几秒可检索），再生成向量（可中断、可续跑）。"""
-    from assistant.kb.indexer import IndexReport
+    from assistant.services.knowledge import IndexReport
 
     if kind not in ("auto", "report", "regulation"):
         fail(AssistantError(f"未知的 --kind：{kind}", hint="可选 auto、report、regulation"))
     targets = list(paths or [])
+    from assistant.services.admin import index_lock
+
     try:
-        kb = _open(auto_samples=not samples)
-        if samples:
-            targets.append(kb.settings.samples_dir)
-        if not targets and not (embed_only or reembed):
-            fail(AssistantError("请给出要索引的文件或目录", hint="例如 assistant index 报告目录/，或 assistant index --samples"))
-        console = None if as_json else _console()
-        report = IndexReport()
-        if reembed:
-            kb.reembed()
-        if targets and not embed_only:
-            try:
-                report = _phase1(kb, targets, kind, prune, console)
-            except KeyboardInterrupt:
-                # Each document is committed on its own: what finished is indexed, a rerun does the rest.
-                typer.echo("已中断。已处理完的文件保留在知识库中；重新运行同一命令即可继续。", err=True)
-                raise typer.Exit(130) from None
-        if not no_embed:
-            _phase2(kb, report, batch_size, console)
-        report.pending = kb.docstore.count_chunks(embedded=False)
-        stats = kb.stats()
+        # One writer per knowledge base: a second `assistant index` waits here, saying so; a failed write
+        # (disk full) becomes a clear error (services/admin.py).
+        with index_lock(on_wait=lambda msg: typer.echo(msg, err=True)):
+            kb = _open(auto_samples=not samples)
+            if samples:
+                targets.append(kb.samples_dir())
+            if not targets and not (embed_only or reembed):
+                fail(AssistantError("请给出要索引的文件或目录", hint="例如 assistant index 报告目录/，或 assistant index --samples"))
+            console = None if as_json else _console()
+            report = IndexReport()
+            if reembed:
+                kb.reembed()
+            if targets and not embed_only:
+                try:
+                    report = _phase1(kb, targets, kind, prune, console)
+                except KeyboardInterrupt:
+                    # Each document is committed on its own: what finished is indexed, a rerun does the rest.
+                    typer.echo("已中断。已处理完的文件保留在知识库中；重新运行同一命令即可继续。", err=True)
+                    raise typer.Exit(130) from None
+            if not no_embed:
+                _phase2(kb, report, batch_size, console)
+            report.pending = kb.pending()
+            stats = kb.stats()
     except AssistantError as err:
         fail(err)
         return
@@ -98,9 +103,9 @@ def _phase1(kb, targets, kind, prune, console):
 def _phase2(kb, report, batch_size: int, console) -> None:
     import time
 
-    pending = kb.docstore.count_chunks(embedded=False)
+    pending = kb.pending()
     if pending == 0:
-        kb.flush_pending_deletes()
+        kb.embed_pending()  # nothing to embed: applies deletions still queued for the vector store
         return
     t0 = time.perf_counter()
     try:
@@ -174,9 +179,8 @@ def search_command(
     """在知识库中检索往年报告段落和法规条文。"""
     try:
         kb = _open()
-        hits = kb.search(query, k=k, filters={"kind": kind, "role": role, "genre": genre, "issuer": issuer,
-                                               "year_min": year_from, "year_max": year_to},
-                         mode=mode, max_per_doc=per_doc or None)
+        hits = kb.search(query, k=k, kind=kind, role=role, genre=genre, issuer=issuer, year_from=year_from,
+                         year_to=year_to, mode=mode, per_doc=per_doc)
     except AssistantError as err:
         fail(err)
         return
@@ -199,11 +203,7 @@ def stats_command(as_json: bool = typer.Option(False, "--json", help="输出 JSO
     """知识库概况：文档数、片段数、已生成向量的比例。"""
     try:
         kb = _open()
-        stats = kb.stats()
-        stats["documents_list"] = [
-            {"doc_id": d.doc_id, "kind": d.kind, "title": d.title, "source": d.source, "chunks": d.n_chunks}
-            for d in kb.docstore.documents()
-        ] if as_json else []
+        stats = kb.stats(with_documents=as_json)
     except AssistantError as err:
         fail(err)
         return
@@ -215,6 +215,7 @@ def stats_command(as_json: bool = typer.Option(False, "--json", help="输出 JSO
     for kind, v in stats["by_kind"].items():
         typer.echo(f"  {names[kind]}：{v['documents']} 个文档，{v['chunks']} 个片段，已嵌入 {v['embedded']}")
     typer.echo(f"  合计：{stats['chunks']} 个片段，已嵌入 {stats['embedded']}（{stats['embedded_ratio']:.0%}）")
+    typer.echo(f"  {stats['law_texts']['label']}（引用核查和查法规用；`assistant laws import 法规目录/` 导入）")
     if stats["pending"]:
         typer.echo(f"  尚未嵌入的 {stats['pending']} 个片段只参与关键词检索；运行 `assistant index --embed-only` 生成向量。")
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli import app, fail
+from assistant.cli.app import app, fail
 from assistant.errors import AssistantError
 from assistant.models import OfficialDocument, Regulation, Section
 
@@ -20,52 +20,22 @@ def parse_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
 ) -> None:
     """解析公文结构（版头、标题、主送机关、层次、落款、版记）或法规的条文。"""
+    from assistant.services import checking
+
     try:
-        result, genre_name = parse_file(file)
+        parsed = checking.parse_with_roles(file)
     except AssistantError as err:
         fail(err)
         return
     if as_json:
-        data = result.to_dict()
-        if isinstance(result, OfficialDocument):
-            data["genre"] = genre_name
-        else:
-            data["history"] = list(result.history)
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    elif isinstance(result, Regulation):
-        _render_regulation(result)
+        typer.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+    elif isinstance(parsed.result, Regulation):
+        _render_regulation(parsed.result)
     else:
-        _render_document(result, genre_name)
+        _render_document(parsed.result, parsed.genre, parsed.role_names)
 
 
-def parse_file(path: Path) -> tuple[OfficialDocument | Regulation, str | None]:
-    """Read a file and parse it; for a 公文 also detect its genre and fill section roles when the genre rules
-    are available. Returns (document, genre name or None)."""
-    from assistant.documents.reading import read_document
-    from assistant.documents.structure import parse_any
-
-    result = parse_any(read_document(path))
-    if isinstance(result, Regulation):
-        return result, None
-    return result, fill_roles(result)
-
-
-def fill_roles(doc: OfficialDocument) -> str | None:
-    """Detect the genre and classify sections into its roles (assistant.rules.genres); the genre name or None."""
-    try:
-        from assistant.rules import genres
-    except ImportError:  # genre rules not installed: roles stay empty
-        return None
-    match = genres.detect_genre(doc)
-    if match is None:
-        return None
-    genre = getattr(match, "genre", match)
-    genres.classify_sections(doc, genre)
-    name = getattr(genre, "name", genre)
-    return name if isinstance(name, str) else None
-
-
-def _render_document(doc: OfficialDocument, genre_name: str | None) -> None:
+def _render_document(doc: OfficialDocument, genre_name: str | None, role_names: dict[str, str]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.tree import Tree
@@ -82,7 +52,6 @@ def _render_document(doc: OfficialDocument, genre_name: str | None) -> None:
     for label, value in fields:
         if value:
             console.print(f"[bold]{label}[/bold]：{escape(str(value))}")
-    role_names = _role_names(genre_name)
     tree = Tree("[bold]正文层次[/bold]" + ("" if doc.sections else "（未识别到层次序数）"))
     for s in doc.sections:
         _add_section(tree, s, escape, role_names)
@@ -100,19 +69,6 @@ def _render_document(doc: OfficialDocument, genre_name: str | None) -> None:
     for label, value in tail:
         if value:
             console.print(f"[bold]{label}[/bold]：{escape(str(value))}")
-
-
-def _role_names(genre_name: str | None) -> dict[str, str]:
-    """Role id → Chinese role name of the detected genre (for the outline)."""
-    if not genre_name:
-        return {}
-    try:
-        from assistant.rules import genres
-
-        genre = genres.get_genre(genre_name)
-        return {r.id: r.name for r in genre.roles}
-    except (ImportError, AssistantError, AttributeError):
-        return {}
 
 
 def _add_section(parent, section: Section, escape, role_names: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli import app, fail
+from assistant.cli.app import app, fail
 from assistant.errors import AssistantError
 
 

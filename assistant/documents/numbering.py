@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.documents.normalize import to_halfwidth_digits
+
 # ---------------------------------------------------------------------------------------------------------
 # Chinese numerals
 # ---------------------------------------------------------------------------------------------------------
@@ -21,11 +23,6 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # The characters of a Chinese numeral as written in article numbers, 序数 and dates, and a pattern for one.
 CN_NUM_CHARS = "零〇○一二两三四五六七八九十百千万"
 CN_NUM = f"[{CN_NUM_CHARS}]+"
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def to_halfwidth_digits(text: str) -> str:
-    return text.translate(_FULLWIDTH_DIGITS)
 
 
 def cn_to_int(text: str) -> int | None:

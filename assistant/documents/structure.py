@@ -2,8 +2,8 @@
 
 `parse_official` turns the paragraphs of a 公文 or report into an OfficialDocument: 版头 (发文机关标志, 发文字号,
 签发人), 标题, 主送机关, the body as a section tree by 层次序数, 附件说明, 落款 (署名, 成文日期), 附注 and 版记
-(抄送, 印发机关和印发日期). `parse_regulation` turns a law or regulation into articles with their 编/章/节 path.
-`parse_any` picks one of the two.
+(抄送, 印发机关和印发日期). `parse_regulation` (documents/regulation.py) turns a law or regulation into articles
+with their 编/章/节 path. `parse_any` picks one of the two.
 
 All numbering patterns come from `assistant.documents.numbering`.
 """
@@ -13,29 +13,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.documents.normalize import squeeze_cjk_spaces
 from assistant.documents.numbering import (
-    ARTICLE_START_RE,
     DATE_PLACEHOLDER_RE,
     DATE_RE,
-    REG_HEADING_RANK,
-    REG_HEADING_RE,
     HeadingMark,
-    cn_to_int,
-    format_article,
     heading_level,
     parse_date,
     parse_doc_number,
     split_inline_heading,
 )
-from assistant.models import Article, OfficialDocument, Paragraph, Regulation, Section, SourceText
+from assistant.documents.paragraphs import as_paragraphs, normalized_of
+from assistant.documents.regulation import is_regulation, parse_regulation
+from assistant.models import OfficialDocument, Paragraph, Regulation, Section, SourceText
+
+__all__ = ["as_paragraphs", "clean_text", "is_regulation", "parse_any", "parse_official", "parse_regulation"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Small text helpers
 # ---------------------------------------------------------------------------------------------------------
 
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_STRAY_SPACE_RE = re.compile(rf"(?<=[{_CJK}0-9])[^\S\n]+(?=[{_CJK}])|(?<=[{_CJK}])[^\S\n]+(?=[0-9])")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _PUNCT = "。，；：！？、,;:!?"
 # The genre word a title ends with (文种); used only to decide whether a title continues on the next line.
 _GENRE_END_RE = re.compile(
@@ -57,21 +54,12 @@ _HEADING_STYLE_RE = re.compile(r"(?:Heading|标题)\s*([0-9])", re.IGNORECASE)
 _PRINT_RE = re.compile(rf"(?P<date>{DATE_RE.pattern}|{DATE_PLACEHOLDER_RE.pattern})\s*印\s*发\s*$")
 
 
-def clean_text(text: str) -> str:
-    """Strip indentation and remove stray spaces between CJK characters and digits ("2023 年" → "2023年")."""
-    text = _ZERO_WIDTH_RE.sub("", text).strip()
-    return _STRAY_SPACE_RE.sub("", text)
-
-
-def as_paragraphs(src: SourceText | str) -> tuple[list[Paragraph], str | None]:
-    """The non-empty paragraphs of a SourceText, or of raw text one per line (no wrap repair), and the path."""
-    if isinstance(src, SourceText):
-        return [p for p in src.paragraphs if p.text.strip()], src.path
-    return [Paragraph(line, i) for i, line in enumerate(src.splitlines(), 1) if line.strip()], None
+# Strip indentation and remove stray spaces between CJK characters and digits ("2023 年" → "2023年").
+clean_text = squeeze_cjk_spaces
 
 
 def _has_punct(text: str, chars: str = _PUNCT) -> bool:
-    return any(ch in chars for ch in text)
+    return re.search(f"[{re.escape(chars)}]", text) is not None
 
 
 def _ends_with_colon(text: str) -> bool:
@@ -108,7 +96,7 @@ def parse_official(src: SourceText | str) -> OfficialDocument:
     items = [it for it in items if it.text]
     for it in items:
         it.mark = heading_level(it.text)
-    doc = OfficialDocument(paragraphs=[it.para for it in items], source=path)
+    doc = OfficialDocument(paragraphs=[it.para for it in items], source=path, normalized=normalized_of(src))
     if not items:
         return doc
 
@@ -142,8 +130,30 @@ def _is_closing(text: str) -> bool:
 
 def _parse_head(items: list[_Item], doc: OfficialDocument) -> int:
     """版头, 标题, 主送机关. Returns the index of the first body paragraph."""
+    n = len(items)
+    i = _parse_masthead(items, doc)
+    if i >= n:
+        return n
+    i = _parse_title(items, i, doc)
+    # Subtitle lines (——…在…会议上, 来源：…, speaker) and the salutation / 主送机关.
+    for k in range(i, min(n, i + 6)):
+        it = items[k]
+        text = it.text
+        if it.mark or len(text) > 90 or (_has_punct(text, "。") and not _is_subtitle(text)):
+            break
+        if _ends_with_colon(text) and len(text) <= 60 and not _NOT_RECIPIENTS_RE.search(text):
+            doc.recipients = _split_list(text[:-1])
+            doc.recipients_line = it.line
+            return k + 1
+    # No salutation: skip subtitle lines right after the title.
+    while i < n and _is_subtitle(items[i].text) and doc.title is not None:
+        i += 1
+    return i
+
+
+def _parse_masthead(items: list[_Item], doc: OfficialDocument) -> int:
+    """版头: 发文机关标志, 发文字号, 签发人, 密级/紧急程度 — everything before the title. Returns where it ends."""
     i, n = 0, len(items)
-    # 版头: everything before the title.
     while i < n:
         text = items[i].text
         if items[i].mark:
@@ -171,10 +181,13 @@ def _parse_head(items: list[_Item], doc: OfficialDocument) -> int:
             i += 1
             continue
         break
-    if i >= n:
-        return n
+    return i
 
-    # 标题: the first paragraph that is not a heading, not a salutation and reads like a title.
+
+def _parse_title(items: list[_Item], i: int, doc: OfficialDocument) -> int:
+    """标题: the first paragraph that is not a heading, not a salutation and reads like a title (possibly over
+    up to three lines). Returns the index after it (i when there is no title)."""
+    n = len(items)
     first = items[i]
     title_like = not _has_punct(first.text, "。；！？") and (
         not _has_punct(first.text, "，,") or bool(_GENRE_END_RE.search(first.text))
@@ -196,20 +209,6 @@ def _parse_head(items: list[_Item], doc: OfficialDocument) -> int:
                     break
         doc.title, doc.title_line = "".join(parts), first.line
         i = j
-
-    # Subtitle lines (——…在…会议上, 来源：…, speaker) and the salutation / 主送机关.
-    for k in range(i, min(n, i + 6)):
-        it = items[k]
-        text = it.text
-        if it.mark or len(text) > 90 or (_has_punct(text, "。") and not _is_subtitle(text)):
-            break
-        if _ends_with_colon(text) and len(text) <= 60 and not _NOT_RECIPIENTS_RE.search(text):
-            doc.recipients = _split_list(text[:-1])
-            doc.recipients_line = it.line
-            return k + 1
-    # No salutation: skip subtitle lines right after the title.
-    while i < n and _is_subtitle(items[i].text) and doc.title is not None:
-        i += 1
     return i
 
 
@@ -226,8 +225,46 @@ def _is_subtitle(text: str) -> bool:
 
 def _parse_tail(items: list[_Item], body_start: int, doc: OfficialDocument) -> int:
     """落款, 附注, 版记, read backwards from the end. Returns the index where the tail starts."""
-    n = len(items)
-    i = n - 1
+    i = _parse_colophon(items, body_start, doc)
+
+    def usable(k: int) -> bool:
+        return k >= body_start
+
+    # 附注 under the date: a short line in brackets.
+    notes_at = None
+    if usable(i) and _is_notes(items[i].text):
+        notes_at = i
+        i -= 1
+    date_at, i = _parse_date_line(items, i, body_start, doc)
+    if date_at is None:
+        if notes_at is not None:
+            i += 1  # a bracketed last line without a date is body text, not 附注
+        return i + 1
+    if notes_at is not None:
+        doc.notes, doc.notes_line = items[notes_at].text, items[notes_at].line
+    # 发文机关署名: up to 3 short lines right above the date.
+    if doc.issuer is None:
+        sig: list[str] = []
+        while usable(i) and len(sig) < 3 and _looks_like_org(items[i].text) and not items[i].mark:
+            sig.insert(0, items[i].text)
+            i -= 1
+        if sig:
+            doc.issuer = "".join(sig)
+    # 附件说明 above the 署名.
+    for k in range(i, max(body_start - 1, i - 12), -1):
+        if _ATTACHMENTS_RE.match(items[k].text):
+            doc.attachments = _collect_attachments(items, k, i + 1)
+            i = k - 1
+            break
+    if usable(i) and _is_closing(items[i].text):
+        doc.closing, doc.closing_line = items[i].text, items[i].line
+        i -= 1
+    return i + 1
+
+
+def _parse_colophon(items: list[_Item], body_start: int, doc: OfficialDocument) -> int:
+    """版记 (印发机关和印发日期, 抄送) from the last line up. Returns the index of the last line above it."""
+    i = len(items) - 1
 
     def usable(k: int) -> bool:
         return k >= body_start
@@ -254,14 +291,13 @@ def _parse_tail(items: list[_Item], body_start: int, doc: OfficialDocument) -> i
             doc.cc_raw, doc.cc, doc.cc_line = raw, _split_list(raw), items[k].line
             i = k - 1
             break
-    # 附注 under the date: a short line in brackets.
-    notes_at = None
-    if usable(i) and _is_notes(items[i].text):
-        notes_at = i
-        i -= 1
-    # 成文日期, possibly merged with the 署名 on one line.
+    return i
+
+
+def _parse_date_line(items: list[_Item], i: int, body_start: int, doc: OfficialDocument) -> tuple[int | None, int]:
+    """成文日期 at items[i], possibly merged with the 署名 on one line. Returns (its index or None, next i)."""
     date_at = None
-    if usable(i):
+    if i >= body_start:
         text = items[i].text
         m = DATE_RE.search(text)
         date = parse_date(text) if m and m.end() == len(text) else None
@@ -275,30 +311,7 @@ def _parse_tail(items: list[_Item], body_start: int, doc: OfficialDocument) -> i
             date_at = i
             doc.date, doc.date_line = text, items[i].line
             i -= 1
-    if date_at is None:
-        if notes_at is not None:
-            i += 1  # a bracketed last line without a date is body text, not 附注
-        return i + 1
-    if notes_at is not None:
-        doc.notes, doc.notes_line = items[notes_at].text, items[notes_at].line
-    # 发文机关署名: up to 3 short lines right above the date.
-    if doc.issuer is None:
-        sig: list[str] = []
-        while usable(i) and len(sig) < 3 and _looks_like_org(items[i].text) and not items[i].mark:
-            sig.insert(0, items[i].text)
-            i -= 1
-        if sig:
-            doc.issuer = "".join(sig)
-    # 附件说明 above the 署名.
-    for k in range(i, max(body_start - 1, i - 12), -1):
-        if _ATTACHMENTS_RE.match(items[k].text):
-            doc.attachments = _collect_attachments(items, k, i + 1)
-            i = k - 1
-            break
-    if usable(i) and _is_closing(items[i].text):
-        doc.closing, doc.closing_line = items[i].text, items[i].line
-        i -= 1
-    return i + 1
+    return date_at, i
 
 
 def _looks_like_org(text: str) -> bool:
@@ -406,139 +419,6 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
             continue  # a heading is followed by body text or numbered headings, not by another short line
         found[idx] = 1
     return found if len(found) >= 2 else {}
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Regulations
-# ---------------------------------------------------------------------------------------------------------
-
-_MD_HEADING_RE = re.compile(r"^(#{1,6})\s*(.*)$")
-_INFO_END = "<!-- INFO END -->"
-_SPACES_RE = re.compile(r"[^\S\n]+")
-
-
-def _normalise_reg_heading(text: str) -> str:
-    text = text.strip()
-    m = REG_HEADING_RE.match(text)
-    if m:
-        name = _SPACES_RE.sub("", m["name"])
-        return f"第{m['num']}{m['kind']} {name}".strip()
-    return _SPACES_RE.sub("", text)
-
-
-def parse_regulation(src: SourceText | str) -> Regulation:
-    """Parse a law / regulation: LawRefBook Markdown or plain text / docx from the national law database.
-
-    Articles start only at paragraph starts ("第十条 …"), never at "依照本法第十条规定" inside a text; a marker
-    without the space after 条, with a space inside ("第一百二十八 条") or with the typo 笫 is accepted only
-    when it is the next number in sequence."""
-    paras, path = as_paragraphs(src)
-    lines = [(p, p.text.strip().strip("\ufeff").strip()) for p in paras]
-    lines = [(p, t) for p, t in lines if t]
-    reg = Regulation(title="", source=path)
-    if not lines:
-        return reg
-
-    # Title and header (history lines).
-    start = 0
-    first = lines[0][1]
-    m = _MD_HEADING_RE.match(first)
-    reg.title = clean_text(m[2] if m else first)
-    start = 1
-    info_end = next((k for k, (_, t) in enumerate(lines[:200]) if t == _INFO_END), None)
-    if info_end is not None:
-        reg.history = [t for _, t in lines[1:info_end]]
-        start = info_end + 1
-    else:
-        # Plain text: bracketed header lines right after the title; a 目录 block is skipped below.
-        while start < len(lines) and re.fullmatch(r"[（(].*[）)]", lines[start][1]) and not ARTICLE_START_RE.match(lines[start][1]):
-            reg.history.append(lines[start][1].strip("（）()"))
-            start += 1
-
-    path_stack: list[tuple[int, str]] = []
-    current: Article | None = None
-    last = (0, 0)
-    toc_first: str | None = None
-    in_toc = False
-    for p, text in lines[start:]:
-        if text == _INFO_END:
-            continue
-        md = _MD_HEADING_RE.match(text)
-        plain = _SPACES_RE.sub("", text)
-        if not md and plain in ("目录", "目次"):
-            in_toc = True
-            toc_first = None
-            continue
-        heading_rank: int | None = None
-        heading_text = ""
-        if md:
-            heading_rank, heading_text = len(md[1]), _normalise_reg_heading(md[2])
-        else:
-            hm = REG_HEADING_RE.match(text)
-            if hm and len(text) <= 40 and not _has_punct(text, "。；，"):
-                heading_rank, heading_text = REG_HEADING_RANK[hm["kind"]] + 1, _normalise_reg_heading(text)
-        if in_toc:
-            if heading_rank is not None:
-                if toc_first is None:
-                    toc_first = heading_text
-                    continue
-                if heading_text != toc_first:
-                    continue
-                in_toc = False  # the first TOC entry again: the body starts here
-            else:
-                in_toc = False
-        if heading_rank is not None:
-            if not heading_text:
-                continue  # an empty "##" line in the source
-            while path_stack and path_stack[-1][0] >= heading_rank:
-                path_stack.pop()
-            path_stack.append((heading_rank, heading_text))
-            current = None
-            continue
-        am = ARTICLE_START_RE.match(text)
-        if am:
-            index = cn_to_int(am["num"]) or 0
-            suffix = cn_to_int(am["suffix"]) if am["suffix"] else 0
-            suffix = suffix or 0
-            strict = am["di"] == "第" and not am["gap"] and am["sep"] is not None
-            key = (index, suffix)
-            expected = {(last[0] + 1, 0), (last[0], last[1] + 1)}
-            if index and ((strict and key > last) or key in expected):
-                body = text[am.end():].strip()
-                current = Article(
-                    number=format_article(index, suffix),
-                    index=index,
-                    chapter_path=[h for _, h in path_stack],
-                    text=body,
-                    line=p.line,
-                    suffix=suffix,
-                )
-                reg.articles.append(current)
-                last = key
-                continue
-        if current is not None:
-            current.text = f"{current.text}\n{text}" if current.text else text
-    return reg
-
-
-def is_regulation(src: SourceText | str) -> bool:
-    """A law / regulation rather than a 公文: LawRefBook header marker, or at least three paragraphs that start
-    with articles numbered in sequence from 第一条."""
-    paras, _ = as_paragraphs(src)
-    if any(p.text.strip() == _INFO_END for p in paras[:200]):
-        return True
-    last, count = (0, 0), 0
-    for p in paras:
-        am = ARTICLE_START_RE.match(p.text.strip())
-        if not am:
-            continue
-        index = cn_to_int(am["num"]) or 0
-        suffix = (cn_to_int(am["suffix"]) if am["suffix"] else 0) or 0
-        if (index, suffix) in {(last[0] + 1, 0), (last[0], last[1] + 1)}:
-            last, count = (index, suffix), count + 1
-            if count >= 3:
-                return True
-    return False
 
 
 def parse_any(src: SourceText | str) -> OfficialDocument | Regulation:

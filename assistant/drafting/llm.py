@@ -4,8 +4,11 @@ through langchain-openai's ChatOpenAI.
 Nothing is sent anywhere unless OPENAI_BASE_URL (settings.llm_base_url) is set: `is_configured()` is the
 switch between LLM drafting and offline template drafting. Every failure becomes one `LLMError` with a
 Chinese message (unreachable, bad key, unknown model, context too long, rate limit, server error, timeout,
-malformed stream). 429 and 5xx are retried with exponential backoff, but only before the first chunk has
-been handed to the caller (a half-streamed answer is never silently restarted).
+malformed stream, a connection cut mid-reply). 429 and 5xx are retried with exponential backoff, but only
+before the first chunk has been handed to the caller (a half-streamed answer is never silently restarted), and
+only while the retry still fits in the configured timeout: the user hears back within ASSISTANT_LLM_TIMEOUT, not
+after minutes of silent retrying. A reply that breaks off after some text raises an LLMError whose `partial`
+holds that text, so the caller can keep it, labelled as unfinished.
 
 Token counting never goes through tiktoken (it downloads BPE files and fails offline): `estimate_tokens`
 counts characters instead.
@@ -106,31 +109,45 @@ class LLMClient:
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         """Yield the reply piece by piece as the server sends it."""
         lc_messages = self._to_lc(messages)
+        deadline = time.monotonic() + self.timeout
         attempt = 0
         while True:
-            yielded = False
+            received: list[str] = []
+            finished = False
             try:
                 for chunk in self._chat_model().stream(lc_messages):
+                    finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
                     piece = _content_text(chunk.content)
                     if piece:
-                        yielded = True
+                        received.append(piece)
                         yield piece
-                if not yielded:
+                if not received:
                     raise LLMError("大模型返回了空内容", hint="检查模型是否正常加载，或换用其他模型")
+                if not finished:
+                    # The stream ended without a finish reason: the connection closed early (a proxy or a
+                    # crashed server), so the text is only the first part of the answer.
+                    raise _partial(LLMError("大模型的回复在途中断了（未收到结束标记）",
+                                            hint="已收到的部分已保留；可重新生成"), received)
                 return
-            except (LLMError, ConfigError):
+            except LLMError as err:
+                raise _partial(err, received) from err.__cause__
+            except ConfigError:
                 raise
             except Exception as exc:  # noqa: BLE001 - mapped to one Chinese message below
-                failure = self._classify(exc)
-                if failure.retryable and not yielded and attempt < self.max_retries:
-                    self._sleep(self._delay(attempt, failure.retry_after))
-                    attempt += 1
-                    continue
-                raise LLMError(failure.message, hint=failure.hint) from exc
+                failure = self._classify(exc, midway=bool(received))
+                if failure.retryable and not received and attempt < self.max_retries:
+                    delay = self._delay(attempt, failure.retry_after)
+                    if time.monotonic() + delay < deadline:
+                        self._sleep(delay)
+                        attempt += 1
+                        continue
+                    failure = self._out_of_time(failure)
+                raise _partial(LLMError(failure.message, hint=failure.hint), received) from exc
 
     def complete(self, messages: Sequence[Message]) -> str:
         """The whole reply at once (non-streaming request)."""
         lc_messages = self._to_lc(messages)
+        deadline = time.monotonic() + self.timeout
         attempt = 0
         while True:
             try:
@@ -143,10 +160,20 @@ class LLMClient:
             except Exception as exc:  # noqa: BLE001
                 failure = self._classify(exc)
                 if failure.retryable and attempt < self.max_retries:
-                    self._sleep(self._delay(attempt, failure.retry_after))
-                    attempt += 1
-                    continue
+                    delay = self._delay(attempt, failure.retry_after)
+                    if time.monotonic() + delay < deadline:
+                        self._sleep(delay)
+                        attempt += 1
+                        continue
+                    failure = self._out_of_time(failure)
                 raise LLMError(failure.message, hint=failure.hint) from exc
+
+    def _out_of_time(self, failure: _Failure) -> _Failure:
+        """A retry would not fit in the timeout: say so now instead of waiting."""
+        if failure.retry_after is not None:
+            return _Failure(f"{failure.message.replace('，重试后仍未成功', '')}；服务端要求 {failure.retry_after:g} 秒后再试，"
+                            f"超过了等待上限 {self.timeout:g} 秒", failure.hint, retryable=False)
+        return failure
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         base = self.backoff * (2 ** attempt)
@@ -159,11 +186,17 @@ class LLMClient:
         f = self._classify(exc)
         return LLMError(f.message, hint=f.hint)
 
-    def _classify(self, exc: Exception) -> _Failure:
+    def _classify(self, exc: Exception, *, midway: bool = False) -> _Failure:
+        import httpx
         import openai
 
         where = self.base_url
-        if isinstance(exc, openai.APITimeoutError):
+        timeout = isinstance(exc, openai.APITimeoutError | httpx.TimeoutException)
+        if midway and not timeout and isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+            # The SDK reports a stream broken after the first bytes as a connection error.
+            return _Failure(f"与大模型接口 {where} 的连接在回复途中断开",
+                            "检查模型服务与网络是否稳定；可重新生成", retryable=False)
+        if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
             return _Failure(f"大模型接口 {where} 响应超时（超过 {self.timeout:g} 秒）",
                             "稍后重试，或调大 ASSISTANT_LLM_TIMEOUT", retryable=True)
         if isinstance(exc, openai.APIConnectionError):
@@ -195,6 +228,9 @@ class LLMClient:
         if isinstance(exc, openai.APIStatusError):
             code = getattr(exc, "status_code", "?")
             return _Failure(f"大模型接口返回错误（HTTP {code}）：{_error_text(exc)[:200]}", None, retryable=False)
+        if isinstance(exc, httpx.TransportError):  # the stream broke after the response had started
+            return _Failure(f"与大模型接口 {where} 的连接在回复途中断开", "检查模型服务与网络是否稳定；可重新生成",
+                            retryable=True)
         if isinstance(exc, openai.APIResponseValidationError | json.JSONDecodeError | ValueError | KeyError
                       | TypeError | AttributeError | openai.APIError):
             return _Failure("大模型接口返回了无法解析的内容（流式数据格式错误）",
@@ -219,6 +255,15 @@ def _http_client(timeout: float) -> Any:
     import httpx
 
     return httpx.Client(timeout=timeout, event_hooks={"request": [_strip_platform_headers]})
+
+
+def _partial(err: LLMError, received: list[str]) -> LLMError:
+    """Attach the text that arrived before the failure, and say in the message that it was kept."""
+    text = "".join(received)
+    if text and not err.partial:
+        err.partial = text
+        err.message += f"；已收到 {len(text)} 字，作为未完成的草稿保留"
+    return err
 
 
 def _content_text(content: Any) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import ConfigError
 from assistant.settings import get_settings
@@ -38,6 +39,15 @@ class PromptTemplate:
         return _SLOT.sub(lambda m: str(values[m.group(1)]), self.body).strip() + "\n"
 
 
+class FrontMatter(BaseModel):
+    """The front matter of a prompt file; an unknown or misspelled key is a load error."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    slots: list[str] = Field(default_factory=list)
+
+
 def prompts_dir() -> Path:
     return Path(get_settings().prompts_dir)
 
@@ -52,15 +62,17 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
     match = _FRONT.match(text)
     if not match:
         raise ConfigError(f"提示词模板缺少开头的 --- 元数据块：{path}")
-    meta = yaml.safe_load(match.group(1)) or {}
+    try:
+        meta = FrontMatter.model_validate(yaml.safe_load(match.group(1)) or {})
+    except (yaml.YAMLError, ValidationError) as err:
+        raise ConfigError(f"提示词模板的元数据不合规：{path}：{err}") from None
     body = text[match.end():]
-    declared = tuple(meta.get("slots") or ())
+    declared = tuple(meta.slots)
     used = tuple(dict.fromkeys(_SLOT.findall(body)))
     if set(declared) != set(used):
         raise ConfigError(f"提示词模板 {name} 声明的填充项 {sorted(declared)} 与正文中的 {sorted(used)} 不一致",
                           hint=f"检查 {path}")
-    return PromptTemplate(name=str(meta.get("name") or name), description=str(meta.get("description") or ""),
-                          slots=declared, body=body, path=str(path))
+    return PromptTemplate(name=meta.name, description=meta.description, slots=declared, body=body, path=str(path))
 
 
 def data_block(text: str) -> str:

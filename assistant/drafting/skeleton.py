@@ -15,8 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.documents.numbering import DATE_RE, is_date_line, parse_doc_number
-from assistant.drafting.writer import PLACEHOLDER, DraftResult, find_figures, warning
+from assistant.documents.reading import read_document
+from assistant.documents.structure import parse_official
+from assistant.drafting.draft_types import DraftResult, warning
+from assistant.drafting.figures import PLACEHOLDER, find_figures
 from assistant.errors import AssistantError, DocumentError
+from assistant.rules.genres import resolve_genre
+from assistant.rules.title_reading import report_year
 
 # The 印发 line at the foot of a document: “示例县人民政府办公室  2024年3月1日印发”.
 _PRINTED_RE = re.compile(rf"\s*(?:{DATE_RE.pattern})\s*印发$")
@@ -27,20 +32,16 @@ def _despace(text: str) -> str:
 
 
 def _load(path: Path) -> tuple[list[str], Any]:
-    from assistant.documents.reading import read_document
-    from assistant.documents.structure import parse_official
-
     source = read_document(path)
     doc = parse_official(source)
     return [p.text for p in source.paragraphs if p.text.strip()], doc
 
 
 def previous_year(paragraphs: list[str], doc: Any) -> int:
-    """The year the old report is about: its title's year, else the commonest year in its headings."""
-    for text in ([doc.title] if doc is not None and doc.title else []) + paragraphs[:12]:
-        m = re.search(r"关于\s*((?:19|20)\d{2})\s*年", text or "")
-        if m:
-            return int(m.group(1))
+    """The year the old report is about, read as the checker reads it (the title in any form, with or without
+    关于, then the body); else the commonest year in its headings."""
+    if doc is not None and (year := report_year(doc, resolve_genre(doc, None))):
+        return year
     years = []
     if doc is not None:
         for s in doc.iter_sections():

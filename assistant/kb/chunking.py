@@ -124,18 +124,42 @@ def chunk_report(doc: OfficialDocument, doc_id: str, base_meta: dict[str, Any],
     return chunks
 
 
+_ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+
+
+def article_parts(head: str, number: str, text: str) -> list[str]:
+    """Extra texts embedded for one article: each 款 (paragraph) alone, and each 项 (item) with the sentence
+    that introduces it, all under the law title and chapter. A long article's vector blurs its paragraphs; a
+    question usually concerns one of them. Empty for one-paragraph articles."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 2:
+        return []
+    parts: list[str] = []
+    lead = ""
+    for ln in lines:
+        if _ITEM.match(ln):
+            parts.append(f"{head}\n{number} {lead} {ln}")
+        else:
+            lead = ln
+            parts.append(f"{head}\n{number} {ln}")
+    return parts
+
+
 def chunk_regulation(reg: Regulation, doc_id: str, base_meta: dict[str, Any]) -> list[Chunk]:
-    """One chunk per article (条), with the chapter path in the embedded text."""
+    """One chunk per article (条), with the chapter path in the embedded text; its 款/项 texts go to
+    `meta["parts"]` as extra vectors of the same article."""
     title = base_meta.get("title") or reg.title
     chunks: list[Chunk] = []
     for art in reg.articles:
         seq = len(chunks)
         heading_path = " > ".join(art.chapter_path)
         text = f"{art.number} {art.text}".strip()
-        embed_text = f"{title} {heading_path}\n{text}" if heading_path else f"{title}\n{text}"
+        head = f"{title} {heading_path}" if heading_path else title
+        embed_text = f"{head}\n{text}"
         h = text_hash(embed_text)
         meta = _clean_meta({**base_meta, "kind": "regulation", "doc_id": doc_id, "title": title, "role": "",
                             "heading_path": heading_path, "article": art.number, "article_index": art.index,
-                            "article_suffix": art.suffix, "line": art.line, "seq": seq, "hash": h})
+                            "article_suffix": art.suffix, "line": art.line, "seq": seq, "hash": h,
+                            "parts": article_parts(head, art.number, art.text) or None})
         chunks.append(Chunk(make_chunk_id(doc_id, seq, h), doc_id, seq, text, embed_text, meta))
     return chunks

@@ -70,14 +70,15 @@ class OpenAIEndpointEmbeddings(Embeddings):
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None, batch_size: int = 64,
                  timeout: float = 60.0) -> None:
-        from openai import OpenAI
+        import openai  # heavy: only when an embeddings endpoint is configured
 
+        self._errors = openai.OpenAIError
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.batch_size = batch_size
         self.id = f"openai:{model}@{self.base_url}"
         self._dimension: int | None = None
-        self._client = OpenAI(base_url=self.base_url, api_key=api_key or "not-needed", timeout=timeout,
+        self._client = openai.OpenAI(base_url=self.base_url, api_key=api_key or "not-needed", timeout=timeout,
                               max_retries=2)
 
     @property
@@ -87,11 +88,9 @@ class OpenAIEndpointEmbeddings(Embeddings):
         return self._dimension
 
     def _call(self, texts: Sequence[str]) -> list[list[float]]:
-        import openai
-
         try:
             resp = self._client.embeddings.create(model=self.model, input=list(texts))
-        except openai.OpenAIError as err:
+        except self._errors as err:
             raise StoreError(f"嵌入服务调用失败（{self.base_url}，模型 {self.model}）：{err}",
                              hint="检查 ASSISTANT_EMBEDDINGS_BASE_URL / ASSISTANT_EMBEDDINGS_MODEL") from err
         data = sorted(resp.data, key=lambda d: d.index)
@@ -156,6 +155,15 @@ def get_embedder(settings: Settings) -> Embeddings:
     if choice.startswith("hash"):
         return HashEmbeddings()
     raise ConfigError(f"未知的嵌入模型：{choice}", hint="ASSISTANT_EMBEDDER 可取 e5 或 hash")
+
+
+def embedder_id(settings: Settings) -> str:
+    """The id of the embedder the settings name, without loading it."""
+    if settings.embeddings_base_url:
+        return f"openai:{settings.embeddings_model}@{settings.embeddings_base_url.rstrip('/')}"
+    if (settings.embedder or "").startswith("hash"):
+        return "hash-ngram-64"
+    return E5Embeddings.id
 
 
 class VectorCache:

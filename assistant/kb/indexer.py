@@ -16,17 +16,23 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from assistant.errors import AssistantError, StoreError
+import yaml
+
+from assistant.citations.articles import ArticleStore
+from assistant.citations.catalog import load_catalog
+from assistant.documents import structure
+from assistant.documents.reading import read_document
+from assistant.errors import AssistantError
 from assistant.kb.chunking import chunk_regulation, chunk_report
-from assistant.kb.store import DocumentRecord
-
-if TYPE_CHECKING:
-    from assistant.kb.retrieval import KnowledgeBase
+from assistant.kb.keyword import Tokenizer
+from assistant.kb.store import DocStore, DocumentRecord
+from assistant.rules.genres import classify_sections, detect_genre, get_genre
+from assistant.settings import Settings
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
-PIPELINE_VERSION = "kb-1"  # part of each document's content hash: bump it to re-chunk everything
+PIPELINE_VERSION = "kb-2"  # part of each document's content hash: bump it to re-chunk everything
 KINDS = ("auto", "report", "regulation")
 
 
@@ -120,8 +126,6 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / "manifest.yaml"
     if not path.is_file():
         return {}
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
@@ -147,10 +151,15 @@ def load_manifest(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 class Indexer:
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.settings = kb.settings
-        self.docstore = kb.docstore
+    """Phase 1 into the stores it is given: the docstore (chunks, tokens) and the citation checker's article
+    store; the caller flushes vector deletions and rebuilds the keyword index afterwards."""
+
+    def __init__(self, settings: Settings, docstore: DocStore, tokenizer: Tokenizer) -> None:
+        self.settings = settings
+        self.docstore = docstore
+        self.tokenizer = tokenizer
+        # With a shared server: writes the document there first (see shared.py); a failure fails this file.
+        self.publish: Callable[[DocumentRecord, list], None] | None = None
         self._manifests: dict[Path, dict[str, dict[str, Any]]] = {}
         self._catalog = None
         self._catalog_loaded = False
@@ -189,16 +198,12 @@ class Indexer:
                 if any(_is_under(src, folder) for folder in folders) and not src.exists():
                     report.chunks_removed += self.remove_doc(doc)
                     report.removed.append(doc.source)
-        self.kb.flush_pending_deletes(quiet=True)
-        self.kb.keyword_index()  # rebuild now, so the first query does not pay for it
         report.pending = self.docstore.count_chunks(embedded=False)
         report.phase1_seconds = time.perf_counter() - t0
         return report
 
     def index_file(self, path: Path, kind: str = "auto") -> tuple[str, int, int]:
         """Index one file. Returns (status, chunks added, chunks removed), status in added|updated|unchanged."""
-        from assistant.documents.reading import read_document
-
         source = str(path.resolve())
         doc_id = doc_id_for(path)
         h = file_hash(path, kind)
@@ -209,11 +214,13 @@ class Indexer:
             return "unchanged", 0, 0
         src = read_document(path)
         chunks, record, reg = self._chunk(src, path, doc_id, h, kind)
-        tokenizer = self.kb.tokenizer
+        tokenizer = self.tokenizer
         if reg is not None:
             tokenizer.add_words([reg.title, reg.title.removeprefix("中华人民共和国")])
         for c in chunks:  # tokenised once here, so rebuilding the keyword index later is cheap
             c.tokens = tokenizer.tokenize(c.embed_text)
+        if self.publish is not None:
+            self.publish(record, chunks)
         added, removed = self.docstore.replace_document(record, chunks)
         if reg is not None:
             self._article_store_add(reg, source)
@@ -223,8 +230,6 @@ class Indexer:
         return ("updated" if existing else "added"), added, removed
 
     def _chunk(self, src, path: Path, doc_id: str, h: str, kind: str):
-        from assistant.documents import structure
-
         source = str(path.resolve())
         if kind == "auto":
             kind = "regulation" if structure.is_regulation(src) else "report"
@@ -263,29 +268,11 @@ class Indexer:
 
     @staticmethod
     def _genre_of(doc) -> str | None:
-        try:
-            from assistant.rules.genres import detect_genre
-        except ImportError:
-            return None
-        g = detect_genre(doc)
-        if g is None:
-            return None
-        if isinstance(g, str):
-            return g
-        for attr in ("name", "genre"):
-            val = getattr(g, attr, None)
-            if isinstance(val, str):
-                return val
-            if val is not None and isinstance(getattr(val, "name", None), str):
-                return val.name
-        return None
+        match = detect_genre(doc)
+        return match.genre.name if match is not None else None
 
     @staticmethod
     def _classify(doc, genre: str) -> None:
-        try:
-            from assistant.rules.genres import classify_sections, get_genre
-        except ImportError:
-            return
         # An unknown genre name in a manifest: index without roles rather than fail the file.
         with contextlib.suppress(AssistantError):
             classify_sections(doc, get_genre(genre))
@@ -296,10 +283,8 @@ class Indexer:
         if not self._catalog_loaded:
             self._catalog_loaded = True
             try:
-                from assistant.citations.catalog import load_catalog
-
                 self._catalog = load_catalog(self.settings)
-            except (AssistantError, ImportError, OSError):
+            except (AssistantError, OSError):
                 self._catalog = None
         meta: dict[str, Any] = {"status": "", "issuer": None, "year": None}
         cat = self._catalog
@@ -334,27 +319,18 @@ class Indexer:
         return meta
 
     # --- the article store of the citation checker ------------------------------------------------------
-    def _articles_store(self):
+    def _articles_store(self) -> ArticleStore:
         if self._articles is None:
-            from assistant.citations.articles import ArticleStore
-
             self._articles = ArticleStore(self.settings)
         return self._articles
 
     def _article_store_add(self, reg, source: str) -> None:
-        try:
-            self._articles_store().add_regulation(reg, source)
-        except ImportError as err:
-            raise StoreError(f"条文库不可用：{err}") from err
+        self._articles_store().add_regulation(reg, source)
 
     def _article_store_remove(self, source: str) -> None:
-        with contextlib.suppress(ImportError):
-            self._articles_store().remove(source)
+        self._articles_store().remove(source)
 
     def _sync_articles(self, doc: DocumentRecord, path: Path) -> None:
-        from assistant.documents import structure
-        from assistant.documents.reading import read_document
-
         reg = structure.parse_regulation(read_document(path))
         self._article_store_add(reg, doc.source)
         self.docstore.set_articles_synced(doc.doc_id)

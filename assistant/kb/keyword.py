@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bm25s
+import jieba
 import numpy as np
 
 from assistant.documents.numbering import find_article_refs
@@ -34,8 +36,6 @@ class Tokenizer:
     """jieba (search mode) with a user dictionary, article references kept whole, stopwords dropped."""
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
-        import jieba
-
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._lock = threading.Lock()
@@ -104,8 +104,6 @@ class KeywordIndex:
     def build(self, ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]],
               generation: int, tokens: Sequence[list[str] | None] | None = None) -> None:
         """Index `texts`; `tokens[i]`, when given and not None, is used instead of tokenising `texts[i]`."""
-        import bm25s
-
         given = list(tokens) if tokens is not None else [None] * len(texts)
         tokens = [tk if tk is not None else self.tokenizer.tokenize(t) for t, tk in zip(texts, given, strict=True)]
         self.ids = list(ids)
@@ -148,8 +146,6 @@ class KeywordIndex:
             ids = payload["ids"]
             retriever = None
             if ids:
-                import bm25s
-
                 retriever = bm25s.BM25.load(str(self.directory / "bm25"))
         except (OSError, ValueError, KeyError):
             return False  # damaged: the caller rebuilds

@@ -202,7 +202,8 @@ class DocStore:
                     self._bump()
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                if self.conn.in_transaction:  # a failed COMMIT (disk full) already rolled back
+                    cur.execute("ROLLBACK")
                 raise
         return added, len(removed)
 
@@ -222,7 +223,8 @@ class DocStore:
                 self._bump()
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                if self.conn.in_transaction:  # a failed COMMIT (disk full) already rolled back
+                    cur.execute("ROLLBACK")
                 raise
         return len(ids)
 
@@ -249,12 +251,21 @@ class DocStore:
                                       [(int(value), i) for i in ids])
                 self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise
 
     def reset_embedded(self) -> None:
         with self._lock:
             self.conn.execute("UPDATE chunks SET embedded=0")
+
+    def unembedded_among(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(f"SELECT chunk_id FROM chunks WHERE embedded=0 AND chunk_id IN ({marks})",
+                                 list(ids))
+        return {r[0] for r in rows}
 
     def has_embedded(self) -> bool:
         return self.conn.execute("SELECT 1 FROM chunks WHERE embedded=1 LIMIT 1").fetchone() is not None
@@ -317,16 +328,22 @@ class DocStore:
         return [StoredChunk(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), bool(r[6])) for r in rows]
 
 
-def _chroma_settings():
-    from chromadb.config import Settings as ChromaSettings
+def _chromadb():
+    """chromadb, imported here only (heavy: keyword-only work and `assistant check` never pay for it)."""
+    import chromadb
+    import chromadb.api.shared_system_client
+    import chromadb.config
 
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    return chromadb
+
+
+def _chroma_settings():
+    return _chromadb().config.Settings(anonymized_telemetry=False, allow_reset=False)
 
 
 def make_client(settings: Settings):
     """Embedded PersistentClient under store_dir/chroma, or HttpClient when CHROMA_HOST is set."""
-    import chromadb
-
+    chromadb = _chromadb()
     try:
         if settings.chroma_host:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
@@ -351,9 +368,8 @@ def forget_cached_client(settings: Settings) -> None:
     path. A Chroma server needs none of this."""
     if settings.chroma_host:
         return
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_system.pop(str(settings.store_dir / "chroma"), None)
+    systems = _chromadb().api.shared_system_client.SharedSystemClient._identifier_to_system
+    systems.pop(str(settings.store_dir / "chroma"), None)
 
 
 class VectorStore:
@@ -401,8 +417,11 @@ class VectorStore:
         self.vs.add_texts(list(texts), metadatas=clean, ids=list(ids))
 
     def delete(self, ids: Sequence[str]) -> None:
+        """Delete chunk vectors and the 款 vectors that name them as `parent`."""
         for i in range(0, len(ids), 5000):
-            self.collection.delete(ids=list(ids[i : i + 5000]))
+            part = list(ids[i : i + 5000])
+            self.collection.delete(ids=part)
+            self.collection.delete(where={"parent": {"$in": part}})
 
     def count(self) -> int:
         try:

@@ -1,0 +1,146 @@
+"""Where a role of the genre may sit in a document: candidate parts for roles.py.
+
+A candidate is a numbered section at any level, an unnumbered line that stands alone as a heading ("有待改进的
+方面", "下步工作思路") with the paragraphs under it, or a paragraph led by a short phrase and a colon ("存在的
+问题：……"). Each carries the text the scorer reads: its heading, first paragraph and the start of its body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from assistant.models import OfficialDocument, Paragraph, Section
+from assistant.rules.genre_schema import norm
+
+_SENTENCE_END = "。；！？"
+_HEADING_LINE_PUNCT = "，。；：！？,;:!?"
+_BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
+_MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
+_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
+# A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
+# without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
+_EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
+
+
+@dataclass
+class Candidate:
+    line: int
+    level: int  # 1 = 一、 … ; 0 = an unnumbered heading line; -1 = a led paragraph
+    heading: str  # normalised
+    first: str  # normalised first paragraph, at most 120 characters
+    body: str  # normalised start of the body
+    section: Section  # the section itself, or one made for a heading line / led paragraph
+    position: float  # 0 (start of the document) … 1 (end)
+    parent_role: str | None = None  # role of the level-1 section it sits in (set by the classifier)
+
+    @property
+    def label(self) -> str:
+        return f"{self.section.number}{self.section.heading}"
+
+
+def first_paragraph(section: Section) -> str:
+    if section.inline_text:
+        return section.inline_text
+    if section.paragraphs:
+        return section.paragraphs[0].text
+    return ""  # not the first child's text: a theme (（一）…) does not say what the whole part is
+
+
+def heading_text(section: Section) -> str:
+    """The heading, rejoined with its tail when the heading was broken over two lines
+    ("三、持续提升政府" / "治理效能和服务水平")."""
+    heading = norm(section.heading)
+    if section.paragraphs and not section.inline_text and not any(c in heading for c in "，。；：,"):
+        nxt = norm(section.paragraphs[0].text)
+        if 0 < len(nxt) <= 16 and not any(c in nxt for c in _SENTENCE_END + "，,：:") and len(heading) <= 16:
+            return heading + nxt
+    return heading
+
+
+def is_heading_line(text: str) -> bool:
+    """A short line without sentence punctuation, not a bracketed note or a date: a heading of its own."""
+    t = norm(text)
+    return (2 <= len(t) <= 24 and not any(c in t for c in _HEADING_LINE_PUNCT) and t[0] not in "（(【[〔"
+            and not re.fullmatch(r"[\d年月日.\-/]+", t))
+
+
+def body_start(section: Section, limit: int = _BODY_CHARS) -> str:
+    """The first `limit` characters of a section's normalised body, children included, without building the
+    whole text (deeply nested numbering would make that quadratic)."""
+    out: list[str] = []
+    size = 0
+
+    def walk(s: Section) -> bool:
+        nonlocal size
+        texts = ([s.inline_text] if s.inline_text else []) + [p.text for p in s.paragraphs]
+        for t in texts:
+            out.append(norm(t[: limit * 2]))
+            size += len(out[-1])
+            if size >= limit:
+                return True
+        for child in s.children:
+            out.append(norm(f"{child.number}{child.heading}"))
+            size += len(out[-1])
+            if size >= limit or walk(child):
+                return True
+        return False
+
+    walk(section)
+    return "".join(out)[:limit]
+
+
+def _make(section: Section, level: int, last: int) -> Candidate:
+    return Candidate(line=section.line, level=level, heading=heading_text(section),
+                     first=norm(first_paragraph(section))[:120], body=body_start(section),
+                     section=section, position=section.line / last if last else 0.0)
+
+
+def _split_heading_lines(paragraphs: list[Paragraph], last: int, *, need_body: bool = True) -> list[Candidate]:
+    """Heading lines among a run of paragraphs, each with the paragraphs under it up to the next one."""
+    marks = [i for i, p in enumerate(paragraphs) if is_heading_line(p.text)
+             and (not need_body or i + 1 < len(paragraphs))]
+    out = []
+    for n, i in enumerate(marks):
+        end = marks[n + 1] if n + 1 < len(marks) else len(paragraphs)
+        p = paragraphs[i]
+        section = Section(level=0, number="", heading=p.text.strip(), line=p.line, paragraphs=paragraphs[i + 1:end])
+        out.append(_make(section, 0, last))
+    return out
+
+
+def _led_paragraphs(paragraphs: list[Paragraph], last: int) -> list[Candidate]:
+    """Paragraphs led by a short phrase and a colon, and phrases standing as a heading inside a paragraph."""
+    out = []
+    for p in paragraphs:
+        text = norm(p.text)
+        leads = [m for m in (_LEAD_RE.match(text),) if m] + list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
+        for m in leads:
+            body = text[m.end():m.end() + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
+            section = Section(level=0, number="", heading=m.group(1), line=p.line, inline_text=body)
+            out.append(_make(section, -1, last))
+    return out
+
+
+def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
+    """(top-level candidates, deeper candidates) of a document. Top level: the outermost numbered sections;
+    when no section has an 一、-level number, the preamble's heading lines come first (they own the numbered
+    parts under them). Deeper: sections below the top, heading lines and led paragraphs inside sections."""
+    last = max([p.line for p in doc.paragraphs] + [s.line for s in doc.iter_sections()] + [1])
+    top = [_make(s, s.level, last) for s in doc.sections]
+    deeper: list[Candidate] = []
+    preamble_lines = _split_heading_lines(list(doc.preamble), last, need_body=False)
+    if any(s.level == 1 for s in doc.sections):
+        deeper += preamble_lines
+    else:
+        top = preamble_lines + top
+    deeper += _led_paragraphs(list(doc.preamble), last)
+    for s in doc.sections:
+        for sub in s.iter():
+            if sub is not s:
+                deeper.append(_make(sub, sub.level, last))
+            deeper += _split_heading_lines(sub.paragraphs, last)
+            inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
+            deeper += _led_paragraphs(inline + sub.paragraphs, last)
+    return top, deeper

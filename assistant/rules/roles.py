@@ -1,0 +1,293 @@
+"""Section roles (章节角色): which parts of a document carry which role of its genre, scored from evidence.
+
+Candidates (candidates.py) are the numbered sections at any level, unnumbered heading lines and paragraphs led
+by a role phrase. Evidence, with weights and thresholds from the genre's recognition settings
+(knowledge/genres/_recognition.yaml and the genre file):
+
+  * firm — enough for "found": the heading's wording (alias weights; a combined heading such as "问题与打算"
+    covers each role it names), a first paragraph that says what the part is (body_aliases), a heading that
+    names a year after the report year (the plan part);
+  * soft — enough only for "uncertain" (the user is asked to look at the best candidate): body cues (不足、
+    有待、将、持续…), cue words in the heading, the genre's customary order.
+
+The outermost sections always get a role: firm evidence first, then a fallback (future_role for a part that
+plans ahead, default_role for one that reports work done). Roles marked heading_only (存在的不足) are never
+given by a fallback, so removing one part never makes another take its role. Below the top, a part is given a
+role only on firm evidence. A short 请示 without headings is matched paragraph by paragraph (text_patterns),
+and a 请示 may state its request in its last lines (tail_patterns).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.models import OfficialDocument, Paragraph, Section
+from assistant.rules.candidates import Candidate, collect
+from assistant.rules.genre_schema import Genre, Role, norm
+from assistant.rules.title_reading import report_year, years_in
+
+
+@dataclass
+class RoleHit:
+    """Whether a role of the genre is covered, by which sections, and how sure the classifier is."""
+
+    role: str
+    name: str
+    required: bool
+    found: bool = False
+    sections: list[Section] = field(default_factory=list)
+    score: float = 0.0
+    via: str | None = None  # heading | first_paragraph | year | fallback | heading_line | led | text | cues
+    line: int | None = None
+    source: str | None = None
+    uncertain: bool = False  # soft evidence only: the best candidate is at `line`
+    level: int | None = None  # 1 = 一、 …; 0 = an unnumbered heading line; -1 = a led paragraph
+    label: str | None = None  # the best candidate's heading when uncertain
+
+    @property
+    def status(self) -> str:
+        return "found" if self.found else ("uncertain" if self.uncertain else "missing")
+
+    @property
+    def section(self) -> Section | None:
+        return self.sections[0] if self.sections else None
+
+    @property
+    def heading(self) -> str | None:
+        s = self.section
+        return f"{s.number}{s.heading}" if s else self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "name": self.name, "required": self.required, "found": self.found,
+                "status": self.status, "heading": self.heading, "line": self.line, "level": self.level,
+                "score": round(self.score, 2), "via": self.via}
+
+
+# Tense markers for the fallback: a section that plans ahead vs one that reports work done. "将" alone is
+# left out (it also marks the object: 将……纳入), and so is "了" in quotes of history ("擘画了").
+_FUTURE_RE = re.compile(
+    r"今年|明年|下一步|下一年|下阶段|力争|(?<![主重需纪必只紧])要(?![求素点闻害件])|我们将|将(继续|进一步|持续|着力|加快)"
+    r"|拟|着力|确保|持续推进|进一步")
+_PAST_RE = re.compile(r"过去一年|一年来|全年|累计|完成|实现|取得|开展了|获评|已|同比|共(计|有)?\d|\d+(项|件|场|次|人次|个)")
+_JOINERS_RE = re.compile(r"[和与及、，,；;]|以及|并")
+
+
+def _is_future(section: Section) -> bool:
+    """Whether a section plans ahead rather than reports work done (first ~1,500 characters)."""
+    text = norm(section.body_text())[:1500]
+    future = len(_FUTURE_RE.findall(text))
+    past = len(_PAST_RE.findall(text))
+    return future >= 4 and future > 1.5 * past
+
+
+def heading_roles(heading: str, genre: Genre, skip: str | None = None) -> list[tuple[Role, float]]:
+    """Roles a normalised heading names with firm evidence, best first (empty when it names none); `skip`: a
+    role not to consider (the part's parent's). A heading joining parts ("存在的问题和下一步打算", "做法、成效和
+    不足") covers each role one of its parts names."""
+    found = genre.weight("found")
+    roles = [r for r in genre.sections if r.id != skip]
+    scores = sorted(((r, r.heading_score(heading)) for r in roles), key=lambda x: (
+        -x[1], not x[0].required, x[0].order))
+    scores = [(r, s) for r, s in scores if s >= found]
+    if not scores:
+        return []
+    picked = [scores[0]]
+    if scores[0][0].combinable:
+        picked += [(r, s) for r, s in scores[1:] if r.combinable]
+    for part in _JOINERS_RE.split(heading):
+        part_best = [(r, r.heading_score(part)) for r in roles]
+        r, s = max(part_best, key=lambda x: (x[1], x[0].required, -x[0].order))
+        if s >= genre.weight("combined_part") and all(r.id != p.id for p, _ in picked):
+            picked.append((r, s))
+    return picked
+
+
+class _Scorer:
+    """Evidence for one document and genre."""
+
+    def __init__(self, doc: OfficialDocument, genre: Genre) -> None:
+        self.genre = genre
+        self.year = report_year(doc, genre)
+        ordered = genre.ordered_roles()
+        self.rank = {r.id: i / max(len(ordered) - 1, 1) for i, r in enumerate(ordered)}
+
+    def year_after(self, c: Candidate) -> bool:
+        return self.year_after_in(c.heading)
+
+    def year_after_in(self, text: str) -> bool:
+        return self.year is not None and any(y > self.year for y in years_in(text))
+
+    def firm(self, c: Candidate) -> tuple[list[tuple[Role, float]], str | None]:
+        """Roles a candidate carries on firm evidence, and how they were found."""
+        picked = heading_roles(c.heading, self.genre, c.parent_role)
+        future = self.genre.future_role
+        if picked and future and future != c.parent_role and all(r.id != future for r, _ in picked) \
+                and any(self.year_after_in(part) for part in _JOINERS_RE.split(c.heading)[1:]):
+            # "存在的困难和2023年工作思路": a later part naming the coming year is the plan part
+            picked.append((self.genre.role(future), self.genre.weight("year_after")))
+        if picked:
+            return picked, "heading" if c.level > 0 else ("heading_line" if c.level == 0 else "led")
+        if c.first and c.level >= 0:
+            for r in self.genre.sections:
+                if not r.heading_only and r.id != c.parent_role and r.body_match(c.first):
+                    return [(r, self.genre.weight("led_paragraph"))], "first_paragraph"
+        if c.level >= 0 and self.genre.future_role and self.year_after(c):
+            return [(self.genre.role(self.genre.future_role), self.genre.weight("year_after"))], "year"
+        return [], None
+
+    def soft(self, c: Candidate, role: Role) -> float:
+        g = self.genre
+        score = role.heading_score(c.heading) + g.weight("heading_cue") * role.cue_count(c.heading)
+        score += min(g.weight("body_cue_cap"), g.weight("body_cue") * role.cue_count(c.body))
+        if abs(c.position - self.rank[role.id]) <= 0.25:
+            score += g.weight("order")
+        return score
+
+
+def _mark(hit: RoleHit, score: float, via: str | None, c: Candidate | None = None, line: int | None = None) -> None:
+    if c is not None and all(s is not c.section for s in hit.sections):
+        hit.sections.append(c.section)
+    if not hit.found:
+        hit.found, hit.via = True, via
+        hit.line = c.line if c is not None else line
+        hit.level = c.level if c is not None else -1
+    hit.score = max(hit.score, score)
+
+
+def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+    genre = scorer.genre
+    owners: list[tuple[Candidate, list[tuple[Role, float]]]] = []
+    # Only parts at the document's outermost numbered level fall back to a role; a stray （一） before the
+    # first 一、 (or left when its 一、 line was lost) is a theme of some part, not a part of its own.
+    outermost = min((c.level for c in top if c.level > 0), default=1)
+    for c in top:
+        if c.level == 0:  # an unnumbered heading line above numbered parts: firm evidence or nothing
+            picked, via = scorer.firm(c)
+            if picked:
+                owners.append((c, picked))
+                for role, score in picked:
+                    _mark(hits[role.id], score, via, c)
+            continue
+        owner = [o for o in owners if o[0].line < c.line]
+        if owner:
+            # A numbered part under an unnumbered heading line belongs to that heading's role.
+            picked, via = owner[-1][1], "heading_line"
+        else:
+            picked, via = scorer.firm(c)
+            if not picked and c.level != outermost:
+                pass
+            elif not picked and genre.future_role and _is_future(c.section):
+                picked, via = [(genre.role(genre.future_role), 0.5)], "fallback"
+            elif not picked and genre.default_role:
+                picked, via = [(genre.role(genre.default_role), 0.4)], "fallback"
+        picked = _through_children(c, picked, scorer.genre)
+        c.section.role = picked[0][0].id if picked else None
+        for role, score in picked:
+            _mark(hits[role.id], score, via, c)
+
+
+def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Genre) -> list[tuple[Role, float]]:
+    """A combined heading ("五、不足之处和改进方向") whose sub-parts separate its roles ("（一）存在的问题",
+    "（二）下一步措施") covers each role only through a sub-part that names it: the heading alone is not the
+    content. Roles no sub-part names are dropped (their sub-part was removed, or never written)."""
+    if len(picked) < 2 or not c.section.children:
+        return picked
+    named = {r.id for child in c.section.children for r, _ in heading_roles(norm(child.heading), genre)}
+    if not named & {r.id for r, _ in picked}:
+        return picked  # sub-parts are themes, not the combined roles: the heading covers them all
+    kept = [(r, s) for r, s in picked if r.id in named]
+    return kept or picked[:1]
+
+
+def _classify_deeper(deeper: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+    """Parts below the top (a theme's sub-section on the leader's duties, an unnumbered "有待改进的方面" after
+    the last theme): a role on firm evidence only, and only when it differs from the part they sit in and is
+    not last year's work inside a plan part."""
+    genre = scorer.genre
+    for c in deeper:
+        picked, via = scorer.firm(c)
+        planning = c.parent_role is not None and genre.role(c.parent_role).year_relation == "next"
+        for role, score in picked:
+            # Items of a plan part are named after what they plan ("（二）从严落实主体责任"): not last year's work.
+            if not role.nests or role.id == c.parent_role or (planning and role.year_relation == "previous"):
+                continue
+            if c.level > 0 and c.section.role is None:
+                c.section.role = role.id
+            _mark(hits[role.id], score, via, c)
+
+
+def _uncertain(candidates: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+    threshold = scorer.genre.weight("uncertain")
+    for role in scorer.genre.sections:
+        hit = hits[role.id]
+        if hit.found or not role.required or not candidates:
+            continue
+        # Ties go to the narrower candidate: a heading line over the numbered part whose text holds it.
+        best = max(candidates, key=lambda c: (scorer.soft(c, role), -len(c.body)))
+        score = scorer.soft(best, role)
+        if score >= threshold:
+            hit.uncertain, hit.score, hit.via = True, score, "cues"
+            hit.line, hit.level, hit.label = best.line, best.level, best.label
+
+
+def _text_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
+    paras = list(doc.preamble)
+    if doc.closing:
+        paras.append(Paragraph(doc.closing, doc.closing_line or 0))
+    return paras
+
+
+def _tail_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
+    """The last paragraph of the body (inside the last section, however deep) and the closing."""
+    paras: list[Paragraph] = []
+    if doc.sections:
+        last = doc.sections[-1]
+        while last.children:
+            last = last.children[-1]
+        if last.paragraphs:
+            paras.append(last.paragraphs[-1])
+        elif last.inline_text:
+            paras.append(Paragraph(last.inline_text, last.line))
+    if doc.closing:
+        paras.append(Paragraph(doc.closing, doc.closing_line or 0))
+    return paras
+
+
+def _classify_text(doc: OfficialDocument, genre: Genre, hits: dict[str, RoleHit]) -> None:
+    """A document without numbered sections (short 请示): paragraph by paragraph; one with sections: a 请示
+    may put its request in the closing lines rather than under a heading of its own."""
+    paragraphs = _tail_paragraphs(doc) if doc.sections else _text_paragraphs(doc)
+    for role in genre.sections:
+        hit = hits[role.id]
+        if hit.found or (doc.sections and not role.tail_patterns):
+            continue
+        match = role.tail_match if doc.sections else role.text_match
+        p = next((p for p in paragraphs if match(norm(p.text))), None)
+        if p is not None:
+            _mark(hit, 0.6, "text", line=p.line or None)
+
+
+def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
+    """Per role of the genre in its customary order: found, uncertain or missing, and where. Sets Section.role
+    on the sections that carry a role. Several sections may share a role (reports often organise 主要举措 by
+    themes); a role may sit at any level."""
+    hits = {r.id: RoleHit(r.id, r.name, r.required, source=r.source) for r in genre.ordered_roles()}
+    scorer = _Scorer(doc, genre)
+    top, deeper = collect(doc)
+    _classify_top(top, scorer, hits)
+    # The role of the outermost part each section and paragraph sits in.
+    by_section = {id(s): c.section.role for c in top for s in c.section.iter()}
+    by_line = {p.line: c.section.role for c in top for s in c.section.iter() for p in s.paragraphs}
+    for c in deeper:
+        c.parent_role = by_section.get(id(c.section)) or by_line.get(c.line)
+    _classify_deeper(deeper, scorer, hits)
+    _classify_text(doc, genre, hits)
+    _uncertain([c for c in top + deeper if c.level >= 0], scorer, hits)
+    return list(hits.values())
+
+
+def role_sections(doc: OfficialDocument, genre: Genre) -> dict[str, list[Section]]:
+    """role id → the sections classified as that role (classifies the document)."""
+    return {h.role: list(h.sections) for h in classify_sections(doc, genre)}
