@@ -9,6 +9,7 @@ Environment variables (they win over the config file):
   ASSISTANT_EMBEDDINGS_BASE_URL / ASSISTANT_EMBEDDINGS_MODEL / ASSISTANT_EMBEDDINGS_API_KEY
                                   OpenAI-compatible embeddings instead of the bundled e5 model
   CHROMA_HOST / CHROMA_PORT       use a Chroma server instead of the embedded store
+  ASSISTANT_RERANK_BASE_URL / ASSISTANT_RERANK_MODEL        optional /v1/rerank endpoint for search
 
 The config file uses the field names below (`home = "/data/gongwen"`, `llm_base_url = "http://…/v1"`).
 Only the variables named in `validation_alias` are read from the environment: a field called `home` must never

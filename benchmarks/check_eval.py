@@ -54,8 +54,10 @@ SEED = SHARED / "seed" / "000_ae7bc27bfd6d05d1.txt"
 GOV_REPORTS = SHARED / "corpus" / "reports" / "gov-work-reports"
 SAMPLES = ROOT / "knowledge" / "samples"
 DEVSET = ROOT / "benchmarks" / "check_devset"
+DEVSET2 = ROOT / "benchmarks" / "check_devset2"  # written after the first holdout run; all of it is tuning data
 DOCS = ROOT / "docs" / "benchmarks.md"
-CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset-holdout")
+CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset2-tune", "devset-holdout")
+TUNE_CORPORA = tuple(c for c in CORPORA if c != "devset-holdout")
 FORMS: dict[str, Callable[[str], str]] = {"original": lambda text: text, **GENERATORS}
 Span = tuple[int, int]  # first line, line after the last (1-based)
 
@@ -151,13 +153,15 @@ def load_cases(corpora: tuple[str, ...]) -> list[Case]:
     if "gov-work-reports" in corpora and GOV_REPORTS.exists():
         for path in sorted(GOV_REPORTS.glob("*.txt")):
             out.append(Case(path.name, "gov-work-reports", _text_of(path), "政府工作报告"))
-    manifest = DEVSET / "manifest.yaml"
-    if manifest.exists():
+    for prefix, folder in (("devset", DEVSET), ("devset2", DEVSET2)):
+        manifest = folder / "manifest.yaml"
+        if not manifest.exists():
+            continue
         for item in yaml.safe_load(manifest.read_text(encoding="utf-8"))["reports"]:
-            corpus = f"devset-{item['split']}"
+            corpus = f"{prefix}-{item['split']}"
             if corpus not in corpora:
                 continue  # the holdout files are not even read unless asked for
-            lines = _lines_of(DEVSET / item["file"])
+            lines = _lines_of(folder / item["file"])
             out.append(Case(item["file"], corpus, "\n".join(lines), item["genre"],
                             _devset_spans(lines, item["sections"], item["file"])))
     return out
@@ -373,13 +377,18 @@ def write_docs(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", action="append", choices=CORPORA)
+    parser.add_argument("--tune-only", action="store_true",
+                        help="every corpus except devset-holdout (what to run while tuning)")
     parser.add_argument("--form", action="append", choices=list(FORMS))
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--no-timing", action="store_true")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    cases = load_cases(tuple(args.corpus or CORPORA))
+    chosen = tuple(args.corpus or (TUNE_CORPORA if args.tune_only else CORPORA))
+    if args.tune_only and "devset-holdout" in chosen:
+        raise SystemExit("--tune-only and --corpus devset-holdout contradict each other")
+    cases = load_cases(chosen)
     if not cases:
         raise SystemExit("no documents found (needs ../shared, knowledge/samples or benchmarks/check_devset)")
     results = evaluate(cases, args.form or list(FORMS), not args.no_ablation, args.verbose)

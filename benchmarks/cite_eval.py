@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import cite_slips_eval  # noqa: E402
+from docs_section import replace_block  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
-SECTION = "## Citation resolution"
 
 FIELDS = ("resolved_title", "match", "kind", "status", "in_force", "replaced_by", "suggestion", "article", "severity")
 
@@ -222,7 +222,7 @@ def _section(result: dict) -> str:
     gov = acc.get("gov_reports", {})
     alarms = "\n".join(f"- {a}" for a in gov.get("errors_or_warnings", []))
     sp = result.get("speed", {})
-    return f"""{SECTION}
+    return f"""## Citation resolution
 
 `python benchmarks/cite_eval.py --write-docs` (hand-labelled sets in `benchmarks/cite_devset.yaml`; slip sets
 `benchmarks/cite_generated.jsonl`, made from the catalog by `benchmarks/cite_gen.py`, and the hand-written
@@ -259,19 +259,6 @@ about 0.2 s of loading and the first near-miss about 0.3 s for the pinyin table 
 """
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
-        if nxt != -1:
-            text = text.replace(section + "## ", section + "\n## ", 1)
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -294,7 +281,7 @@ def main() -> int:
     else:
         _print(result)
     if args.write_docs:
-        write_docs(_section(result))
+        replace_block(_section(result))
         print(f"wrote {DOCS.relative_to(ROOT)}")
     return 0
 

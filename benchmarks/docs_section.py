@@ -15,3 +15,9 @@ def replace_section(heading: str, body: str, path: Path = DOCS) -> None:
     pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def replace_block(block: str, path: Path = DOCS) -> None:
+    """A whole section, its "## heading" line first."""
+    heading, _, body = block.strip().partition("\n")
+    replace_section(heading.removeprefix("## ").strip(), body, path)

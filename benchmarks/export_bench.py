@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docs_section import replace_block  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_ae7bc27bfd6d05d1.txt"
 DOCS = ROOT / "docs" / "benchmarks.md"
 FIGURE = ROOT / "docs" / "figures" / "export_seed_page1.png"
-HEADING = "## Word export"
 
 PROSE = ("全年组织开展行政执法案卷评查，逐卷检查执法程序、证据材料和法律适用情况，对发现的问题逐项整改到位，"
          "并将评查结果纳入年度法治建设考核。")
@@ -90,7 +92,7 @@ def measure(workdir: Path) -> dict:
 
 
 def section(r: dict) -> str:
-    lines = [HEADING, "",
+    lines = ["## Word export", "",
              "`python benchmarks/export_bench.py --write-docs` (LibreOffice "
              f"{_lo_version()}, fonts: only fonts-wqy-microhei, which stands in for 仿宋_GB2312 and the other "
              "named fonts). Targets from issue 15 in brackets.", "",
@@ -130,18 +132,6 @@ def _lo_version() -> str:
     return parts[1] if len(parts) > 1 else "?"
 
 
-def write_docs(text_section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = text.find(HEADING)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + text_section
-    else:
-        nxt = text.find("\n## ", start + 1)
-        end = len(text) if nxt == -1 else nxt + 1
-        text = text[:start] + text_section + ("\n" if nxt != -1 else "") + text[end:]
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def save_figure(pdf: Path) -> None:
     if shutil.which("pdftoppm") is None:
         print("pdftoppm not installed: figure not written")
@@ -160,7 +150,7 @@ def main() -> None:
         text = section(r)
         print(text)
         if args.write_docs:
-            write_docs(text)
+            replace_block(text)
             if r.get("pdf"):
                 save_figure(r["pdf"])
             print(f"wrote {DOCS.relative_to(ROOT)}")

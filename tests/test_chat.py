@@ -277,3 +277,24 @@ def test_attachments_are_saved_with_safe_names_under_home(tmp_path: Path, seed_p
     saved = list((home / "uploads").iterdir())
     assert len(saved) == 1 and saved[0].parent == home / "uploads" and "/" not in saved[0].name
     assert not any(p for p in tmp_path.rglob("passwd*") if home not in p.parents and p != odd)
+
+
+def test_a_long_conversation_stays_small_and_survives_eviction(tmp_path: Path, seed_path: Path) -> None:
+    from assistant.services import chat_sessions
+    from assistant.services.chat import KEEP_CHARS, KEEP_TURNS
+
+    store = chat_sessions.ChatStore(tmp_path / "home")
+    settings = Settings(home=tmp_path / "home")
+    draft = seed_path.read_text("utf-8")
+    for _ in range(KEEP_TURNS):
+        session = store.get("sessionA-0001")
+        answer(Chat(session, kb=None, settings=settings), "帮我检查：" + draft)
+        store.save("sessionA-0001")
+    session = store.get("sessionA-0001")
+    assert len(session.turns) == KEEP_TURNS
+    assert all(len(t.content) <= KEEP_CHARS + 40 for t in session.turns)
+    # Many other sessions push it out of memory; it comes back from disk unchanged.
+    for i in range(chat_sessions.LIVE_SESSIONS + 5):
+        store.get(f"other-session-{i:04d}")
+    assert "sessionA-0001" not in store._live
+    assert len(store.get("sessionA-0001").turns) == KEEP_TURNS

@@ -239,7 +239,8 @@ def test_sigkill_mid_run_then_rerun_gives_exact_counts(tmp_path, regulations_dir
     assert stats["by_kind"]["regulation"]["chunks"] == expected
     assert stats["pending"] == 0 and stats["embedded"] == stats["chunks"]
     kb = _reopen(home)
-    assert kb.vectors.count() == stats["chunks"]  # no duplicates, no losses in Chroma
+    ids = kb.vectors.collection.get(include=[])["ids"]  # articles' 款 vectors are named <chunk>~<n>
+    assert len({i.split("~")[0] for i in ids}) == stats["chunks"]  # no duplicates, no losses in Chroma
     assert kb.vectors.healthy()
     assert kb.search("安全生产", k=3, filters={"kind": "regulation"}, mode="dense")
     store = ArticleStore(Settings(home=home))

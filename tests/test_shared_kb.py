@@ -148,3 +148,48 @@ def test_server_errors_mid_index_keep_keywords_usable_and_rerun_completes(instal
     assert not rerun.failed and len(rerun.unchanged) == 3 and len(rerun.added) == len(files) - 3
     b = install("b")
     assert b.stats()["documents"] == len(files)
+
+
+def test_server_errors_mid_embedding_then_rerun_completes(install, monkeypatch):
+    from assistant.kb.store import VectorIndexError, VectorStore
+
+    a = install("a")
+    assert not a.index([SAMPLES]).failed
+    real = VectorStore.upsert
+    calls = {"n": 0}
+
+    def flaky(self, ids, texts, metas):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            self.vs.add_texts = lambda *args, **kw: (_ for _ in ()).throw(RuntimeError("HTTP 500"))
+        return real(self, ids, texts, metas)
+
+    monkeypatch.setattr(VectorStore, "upsert", flaky)
+    with pytest.raises(VectorIndexError, match="写入向量库失败"):
+        a.embed_pending(batch_size=8)
+    done = a.docstore.count_chunks(embedded=True)
+    assert 0 < done < a.docstore.count_chunks()
+    assert a.search("依法行政", k=3, mode="bm25")  # keywords unaffected
+    monkeypatch.setattr(VectorStore, "upsert", real)
+    a._vectors.drop_client()
+    reembed = a._vectors.reembed
+    monkeypatch.setattr(a._vectors, "reembed", lambda: pytest.fail("a shared collection must not be dropped"))
+    a.embed_pending(batch_size=8)
+    monkeypatch.setattr(a._vectors, "reembed", reembed)
+    assert a.docstore.count_chunks(embedded=False) == 0
+    assert a.vectors.count() == a.docstore.count_chunks()
+
+
+def test_pruned_files_disappear_for_the_other_install(install, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    files = sorted(p for p in SAMPLES.iterdir() if p.suffix == ".txt")[:2]
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    a, b = install("a"), install("b")
+    assert len(a.index([folder]).added) == 2
+    assert b.stats()["documents"] == 2
+    (folder / files[0].name).unlink()
+    assert len(a.index([folder], prune=True).removed) == 1
+    assert b.stats()["documents"] == 1  # stats pulls from the server first
+    assert [Path(d.source).name for d in b.docstore.documents()] == [files[1].name]

@@ -160,6 +160,7 @@ class Indexer:
         self.tokenizer = tokenizer
         # With a shared server: writes the document there first (see shared.py); a failure fails this file.
         self.publish: Callable[[DocumentRecord, list], None] | None = None
+        self.retract: Callable[[str], None] | None = None
         self._manifests: dict[Path, dict[str, dict[str, Any]]] = {}
         self._catalog = None
         self._catalog_loaded = False
@@ -336,6 +337,8 @@ class Indexer:
         self.docstore.set_articles_synced(doc.doc_id)
 
     def remove_doc(self, doc: DocumentRecord) -> int:
+        if self.retract is not None:
+            self.retract(doc.doc_id)
         n = self.docstore.remove_document(doc.doc_id)
         if doc.kind == "regulation":
             self._article_store_remove(doc.source)

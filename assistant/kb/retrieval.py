@@ -170,13 +170,17 @@ class KnowledgeBase:
               on_file: Callable[[int, int, str], None] | None = None) -> IndexReport:
         if self.shared is not None:
             self.shared.pull(self.tokenizer)  # also the check that the server answers, before any write
-        indexer = Indexer(self.settings, self.docstore, self.tokenizer)
-        if self.shared is not None:
-            indexer.publish = self.shared.publish
-        report = indexer.index([Path(p) for p in paths], kind=kind, prune=prune, on_file=on_file)
+        report = self._indexer().index([Path(p) for p in paths], kind=kind, prune=prune, on_file=on_file)
         self.flush_pending_deletes(quiet=True)
         self.keyword_index()  # rebuild now, so the first query does not pay for it
         return report
+
+    def _indexer(self) -> Indexer:
+        indexer = Indexer(self.settings, self.docstore, self.tokenizer)
+        if self.shared is not None:  # the server first, so a failure leaves the local mirror as it was
+            indexer.publish = self.shared.publish
+            indexer.retract = self.shared.retract
+        return indexer
 
     def flush_pending_deletes(self, quiet: bool = False) -> int:
         return self._vectors.flush_pending_deletes(quiet)
@@ -194,10 +198,8 @@ class KnowledgeBase:
         docs = self.find_documents(ref)
         if not docs:
             raise AssistantError(f"知识库中没有该文档：{ref}", hint="用 assistant stats --json 查看已索引的文档")
-        indexer = Indexer(self.settings, self.docstore, self.tokenizer)
+        indexer = self._indexer()
         for d in docs:
-            if self.shared is not None:
-                self.shared.retract(d.doc_id)
             indexer.remove_doc(d)
         self.flush_pending_deletes(quiet=True)
         return [d.source for d in docs]

@@ -104,7 +104,8 @@ class Searcher:
     def verbatim(self, query: str, f: SearchFilters) -> list[StoredChunk]:
         """Chunks holding a ≥ 8-character fragment of the query word for word, those holding the most
         fragments first. Candidates come from BM25 on each fragment alone (a chunk holding the quote holds
-        all its terms), then the text itself decides."""
+        all its terms), then the chunk's own text decides (not the title prefixed for embedding: a law's
+        title quoted in a report is a quote of the report, not of every article)."""
         frags = [fusion.squash(p) for p in fusion.fragments(query)]
         if not frags:
             return []
@@ -114,7 +115,7 @@ class Searcher:
         for frag in frags:
             ids = [cid for cid, _ in kw.search(frag, 50, f.keyword())[0]]
             hits = [c for c in self.docstore.chunks_by_ids(ids).values()
-                    if frag in fusion.squash(c.text) or frag in fusion.squash(c.embed_text)]
+                    if frag in fusion.squash(c.text)]
             if len(hits) > VERBATIM_MAX_CHUNKS:
                 continue
             for c in hits:
@@ -129,7 +130,6 @@ class Searcher:
     def _collect(self, first: list[tuple[StoredChunk, str]], ranked: list[tuple[str, float]],
                  dense_of: dict[str, float], bm25_of: dict[str, float], k: int, mode: str,
                  max_per_doc: int | None) -> list[Hit]:
-        chunks = self.docstore.chunks_by_ids([cid for cid, _ in ranked[: max(2 * CANDIDATES, 8 * k)]])
         out: list[Hit] = []
         per_doc: dict[str, int] = {}
         seen: set[str] = set()
@@ -145,16 +145,22 @@ class Searcher:
 
         for c, match in first:
             take(c, 1.0, match)
-        for cid, score in ranked:
+        page = max(4 * k, 20)  # chunks are read a page at a time: most searches need only the first
+        for start in range(0, len(ranked), page):
             if len(out) >= k:
                 break
-            c = chunks.get(cid)
-            if c is None:  # a vector whose chunk the docstore no longer has (deleted, not yet flushed)
-                continue
-            match = mode if mode != "hybrid" else (
-                "hybrid" if cid in dense_of and cid in bm25_of else "dense" if cid in dense_of else "bm25")
-            # 1.0 is reserved for an explicitly named article or a quote when there is one.
-            take(c, min(0.99 if first else 1.0, score), match)
+            part = ranked[start : start + page]
+            chunks = self.docstore.chunks_by_ids([cid for cid, _ in part])
+            for cid, score in part:
+                if len(out) >= k:
+                    break
+                c = chunks.get(cid)
+                if c is None:  # a vector whose chunk the docstore no longer has (deleted, not yet flushed)
+                    continue
+                match = mode if mode != "hybrid" else (
+                    "hybrid" if cid in dense_of and cid in bm25_of else "dense" if cid in dense_of else "bm25")
+                # 1.0 is reserved for an explicitly named article or a quote when there is one.
+                take(c, min(0.99 if first else 1.0, score), match)
         return out[:k]
 
     def exemplars(self, genre: str | None, role: str, k: int = 3, query: str | None = None, *,

@@ -414,7 +414,13 @@ class VectorStore:
         if not ids:
             return
         clean = [{k: v for k, v in m.items() if isinstance(v, (str, int, float, bool))} for m in metadatas]
-        self.vs.add_texts(list(texts), metadatas=clean, ids=list(ids))
+        try:
+            self.vs.add_texts(list(texts), metadatas=clean, ids=list(ids))
+        except StoreError:
+            raise
+        except Exception as err:  # a server error mid-run: what was written stays; rerunning continues
+            raise VectorIndexError(f"写入向量库失败：{err}",
+                                   hint="关键词检索不受影响；稍后重新运行 `assistant index --embed-only` 继续") from err
 
     def delete(self, ids: Sequence[str]) -> None:
         """Delete chunk vectors and the 款 vectors that name them as `parent`."""

@@ -116,9 +116,11 @@ class Vectors:
         """Embed chunks without a vector (cache first), upsert them, mark them. Resumable at any point;
         KeyboardInterrupt propagates after the last finished batch is recorded."""
         vs = self.store
-        if self.docstore.get_meta("vectors_dirty") == "1" or not vs.healthy():
-            # A writer was killed mid-upsert or the index is damaged: rebuild it. Vectors come from the cache,
-            # so this costs Chroma inserts, not embedding time.
+        # An embedded store whose writer was killed mid-upsert, or whose index is damaged, is rebuilt (vectors
+        # come from the cache, so this costs Chroma inserts, not embedding time). Never a shared server's:
+        # dropping it would take every other install's vectors with it, and the server writes atomically.
+        if not self.settings.chroma_host and (self.docstore.get_meta("vectors_dirty") == "1"
+                                              or not vs.healthy()):
             self.reembed()
             vs = self.store
             self.docstore.set_meta("vectors_dirty", "0")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from assistant.documents.numbering import cn_to_int
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
@@ -22,6 +23,26 @@ _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问
 # A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
 # without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
 _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
+
+
+# A paragraph this long has lost its line breaks (pasted from a web page): its unnumbered headings run straight
+# into their text ("需要改进的地方对照法治政府建设要求，……"). At a sentence start, a short phrase ending in a
+# heading noun is taken as such a heading; the scorer still needs alias evidence to give it a role.
+_FLAT_PARAGRAPH = 600
+_MAX_SENTENCE_HEADS = 200
+_RESEGMENTED = "没有换行"  # the note reading leaves when it re-segmented a text that had lost its line breaks
+_SENTENCE_HEAD_RE = re.compile(
+    r"(?:^|[。！？])([^，。；：:！？“”《》（）()、\d]{2,14}?"
+    r"(?:情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因))"
+    r"(?=[^，。；：:！？]{2})")
+
+
+# In such a text, a numbered part the re-segmenting missed (it follows a table's last figure, not a sentence
+# end: "……86420三、收到和处理政府信息公开申请情况本年新收……") is an outermost part in its own right. Not a
+# numeral run ("三、四季度", "第一、").
+_INLINE_PART_RE = re.compile(
+    r"(?<![第一二三四五六七八九十、])([一二三四五六七八九十]{1,2}、)(?![一二三四五六七八九十])([^，。；：:！？“”《》（）()]{2,24}"
+    r"(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向|思路|要点|重点))")
 
 
 @dataclass
@@ -110,16 +131,38 @@ def _split_heading_lines(paragraphs: list[Paragraph], last: int, *, need_body: b
     return out
 
 
-def _led_paragraphs(paragraphs: list[Paragraph], last: int) -> list[Candidate]:
+def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) -> list[Candidate]:
     """Paragraphs led by a short phrase and a colon, and phrases standing as a heading inside a paragraph."""
     out = []
     for p in paragraphs:
         text = norm(p.text)
         leads = [m for m in (_LEAD_RE.match(text),) if m] + list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
+        if flat or len(text) >= _FLAT_PARAGRAPH:
+            seen = {m.start(1) for m in leads}
+            leads += [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
+                      if m.start(1) not in seen]
         for m in leads:
             body = text[m.end():m.end() + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
             section = Section(level=0, number="", heading=m.group(1), line=p.line, inline_text=body)
             out.append(_make(section, -1, last))
+    return out
+
+
+def _inline_parts(doc: OfficialDocument, last: int) -> list[Candidate]:
+    """Numbered parts left inside a paragraph of a re-segmented text (see _INLINE_PART_RE), only those that
+    continue the document's own 一、 numbering in order (an enumeration inside a sentence does not)."""
+    numbers = [cn_to_int(s.number.rstrip("、")) for s in doc.sections if s.level == 1]
+    expected = max((n for n in numbers if n), default=0) + 1
+    out = []
+    for p in doc.paragraphs:
+        text = norm(p.text)
+        for m in islice(_INLINE_PART_RE.finditer(text), _MAX_EMBEDDED):
+            if cn_to_int(m.group(1).rstrip("、")) != expected:
+                continue
+            expected += 1
+            body = text[m.end():m.end() + _BODY_CHARS]
+            section = Section(level=1, number=m.group(1), heading=m.group(2), line=p.line, inline_text=body)
+            out.append(_make(section, 1, last))
     return out
 
 
@@ -128,6 +171,9 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     when no section has an 一、-level number, the preamble's heading lines come first (they own the numbered
     parts under them). Deeper: sections below the top, heading lines and led paragraphs inside sections."""
     last = max([p.line for p in doc.paragraphs] + [s.line for s in doc.iter_sections()] + [1])
+    # Reading re-segmented a text without line breaks (documents/cleanup.py says so in doc.normalized): its
+    # unnumbered headings are still run into their text, whatever the length of the paragraph they ended in.
+    flat = any(_RESEGMENTED in note for note in doc.normalized)
     top = [_make(s, s.level, last) for s in doc.sections]
     deeper: list[Candidate] = []
     preamble_lines = _split_heading_lines(list(doc.preamble), last, need_body=False)
@@ -135,12 +181,18 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
         deeper += preamble_lines
     else:
         top = preamble_lines + top
-    deeper += _led_paragraphs(list(doc.preamble), last)
+    if flat:
+        top += _inline_parts(doc, last)
+    led = _led_paragraphs(list(doc.preamble), last, flat)
+    if doc.sections:
+        deeper += led
+    else:  # no numbered part at all (a pasted page with unnumbered headings): the led phrases are the parts
+        top += led
     for s in doc.sections:
         for sub in s.iter():
             if sub is not s:
                 deeper.append(_make(sub, sub.level, last))
             deeper += _split_heading_lines(sub.paragraphs, last)
             inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
-            deeper += _led_paragraphs(inline + sub.paragraphs, last)
+            deeper += _led_paragraphs(inline + sub.paragraphs, last, flat)
     return top, deeper

@@ -30,6 +30,7 @@ from pydantic import (
 
 from assistant.documents.normalize import compact
 from assistant.errors import ConfigError, UnknownGenreError
+from assistant.rules.recognition import Recognition, RecognitionOverrides
 
 Severity = Literal["error", "warning", "info"]
 # 公文格式要素 (GB/T 9704-2012 第7章) a genre may require; the checker's format_elements rule knows each one.
@@ -254,39 +255,9 @@ class Role(_Strict):
         """How many times the role's body cues occur in a normalised text."""
         return sum(len(rx.findall(text)) for rx in self._cues)
 
-
-class Weight(_Strict):
-    """A weight or threshold of role recognition, with the reason for its value (one line)."""
-
-    value: float = Field(ge=0)
-    why: str = Field(min_length=4)
-
-
-class Recognition(_Strict):
-    """Weights and thresholds of role recognition (roles.py). The defaults are knowledge/genres/_recognition.yaml;
-    a genre file may override any of them under `recognition:` (each with its own why)."""
-
-    found: Weight  # heading evidence at or above this: the role is there
-    combined_part: Weight  # each part of a combined heading ("问题与打算") must name its role this firmly
-    led_paragraph: Weight  # a first paragraph matching body_aliases ("局党组书记……履行第一责任人职责")
-    year_after: Weight  # a heading naming a year after the report year: the plan part
-    body_cue: Weight  # per body cue found in a candidate's first 600 characters (soft)
-    body_cue_cap: Weight  # at most this much from body cues
-    heading_cue: Weight  # per body cue found in the heading itself (soft)
-    order: Weight  # the candidate sits where the genre customarily puts the role (soft)
-    uncertain: Weight  # soft evidence at or above this: "uncertain", below: "missing"
-
-
-class RecognitionOverrides(_Strict):
-    found: Weight | None = None
-    combined_part: Weight | None = None
-    led_paragraph: Weight | None = None
-    year_after: Weight | None = None
-    body_cue: Weight | None = None
-    body_cue_cap: Weight | None = None
-    heading_cue: Weight | None = None
-    order: Weight | None = None
-    uncertain: Weight | None = None
+    def distinct_cues(self, text: str) -> int:
+        """How many different body cues occur in a normalised text (one repeated word is weak evidence)."""
+        return sum(1 for rx in self._cues if rx.search(text))
 
 
 class Genre(_Strict):

@@ -39,7 +39,7 @@ class RoleHit:
     found: bool = False
     sections: list[Section] = field(default_factory=list)
     score: float = 0.0
-    via: str | None = None  # heading | first_paragraph | year | fallback | heading_line | led | text | cues
+    via: str | None = None  # heading | first_paragraph | year | corroborated | fallback | heading_line | led | text | cues
     line: int | None = None
     source: str | None = None
     uncertain: bool = False  # soft evidence only: the best candidate is at `line`
@@ -72,6 +72,12 @@ _FUTURE_RE = re.compile(
     r"|拟|着力|确保|持续推进|进一步")
 _PAST_RE = re.compile(r"过去一年|一年来|全年|累计|完成|实现|取得|开展了|获评|已|同比|共(计|有)?\d|\d+(项|件|场|次|人次|个)")
 _JOINERS_RE = re.compile(r"[和与及、，,；;]|以及|并")
+# A heading that names the coming year without its number ("明年重点", "新一年工作考虑") is the plan part just as
+# "2025年工作要点" is.
+_COMING_YEAR_RE = re.compile(r"明年|来年|次年|下一?年度?|新的?一年")
+_SUB_HEADING_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）([^，。；：:！？（]{2,12})")
+# A short part of a combined heading that is a role word on its own ("工作做法、成效和不足": "不足").
+_BARE_PART_CHARS = 3
 
 
 def _is_future(section: Section) -> bool:
@@ -104,6 +110,23 @@ def heading_roles(heading: str, genre: Genre, skip: str | None = None) -> list[t
     return picked
 
 
+def bare_part_roles(heading: str, genre: Genre, skip: str | None = None) -> list[tuple[Role, float]]:
+    """Roles named by a short part standing alone in a combined heading ("工作做法、成效和不足": "不足"), where
+    the rest of the heading names no role: the part is the role's own word, so it covers the role fully."""
+    parts = [p for p in _JOINERS_RE.split(heading) if p]
+    out: list[tuple[Role, float]] = []
+    if len(parts) < 2:
+        return out
+    for part in parts:
+        if len(part) > _BARE_PART_CHARS:
+            continue
+        scores = [(r, r.heading_score(part)) for r in genre.sections if r.id != skip and r.combinable]
+        r, s = max(scores, key=lambda x: (x[1], x[0].required, -x[0].order), default=(None, 0.0))
+        if r is not None and s > 0 and all(r.id != p.id for p, _ in out):
+            out.append((r, genre.weight("combined_part")))
+    return out
+
+
 class _Scorer:
     """Evidence for one document and genre."""
 
@@ -117,7 +140,27 @@ class _Scorer:
         return self.year_after_in(c.heading)
 
     def year_after_in(self, text: str) -> bool:
+        if _COMING_YEAR_RE.search(norm(text)):
+            return True
         return self.year is not None and any(y > self.year for y in years_in(text))
+
+    def corroborated(self, c: Candidate) -> list[tuple[Role, float]]:
+        """Partial heading evidence ("短板弱项", "党工委书记带头履职尽责") backed by the body: the heading's
+        partial alias weight and cue words reach corroborated_heading, the body holds corroborated_body
+        different cues of the role and reads as an account of problems or duties rather than a list of results
+        (no more 完成/同比/numbers than cues). Best heading evidence first."""
+        g = self.genre
+        past = len(_PAST_RE.findall(c.body))
+        out = []
+        for r in g.sections:
+            if r.id == c.parent_role or not r.body_cues:
+                continue
+            heading = r.heading_score(c.heading) + g.weight("heading_cue") * r.distinct_cues(c.heading)
+            body = r.distinct_cues(c.body)
+            if heading >= g.weight("corroborated_heading") and body >= g.weight("corroborated_body") \
+                    and past <= body:
+                out.append((r, heading))
+        return sorted(out, key=lambda x: -x[1])[:1]
 
     def firm(self, c: Candidate) -> tuple[list[tuple[Role, float]], str | None]:
         """Roles a candidate carries on firm evidence, and how they were found."""
@@ -133,8 +176,11 @@ class _Scorer:
             for r in self.genre.sections:
                 if not r.heading_only and r.id != c.parent_role and r.body_match(c.first):
                     return [(r, self.genre.weight("led_paragraph"))], "first_paragraph"
-        if c.level >= 0 and self.genre.future_role and self.year_after(c):
+        if self.genre.future_role and (self.year_after(c) if c.level >= 0 else _COMING_YEAR_RE.search(c.heading)):
             return [(self.genre.role(self.genre.future_role), self.genre.weight("year_after"))], "year"
+        backed = self.corroborated(c)
+        if backed:
+            return [(backed[0][0], self.genre.weight("found"))], "corroborated"
         return [], None
 
     def soft(self, c: Candidate, role: Role) -> float:
@@ -182,6 +228,9 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
                 picked, via = [(genre.role(genre.future_role), 0.5)], "fallback"
             elif not picked and genre.default_role:
                 picked, via = [(genre.role(genre.default_role), 0.4)], "fallback"
+        if not owner:
+            picked = picked + [(r, s) for r, s in bare_part_roles(c.heading, genre)
+                               if all(r.id != p.id for p, _ in picked)]
         picked = _through_children(c, picked, scorer.genre)
         c.section.role = picked[0][0].id if picked else None
         for role, score in picked:
@@ -192,9 +241,14 @@ def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Gen
     """A combined heading ("五、不足之处和改进方向") whose sub-parts separate its roles ("（一）存在的问题",
     "（二）下一步措施") covers each role only through a sub-part that names it: the heading alone is not the
     content. Roles no sub-part names are dropped (their sub-part was removed, or never written)."""
-    if len(picked) < 2 or not c.section.children:
+    if len(picked) < 2:
         return picked
-    named = {r.id for child in c.section.children for r, _ in heading_roles(norm(child.heading), genre)}
+    subs = [norm(child.heading) for child in c.section.children]
+    if not subs:  # sub-parts run into the heading or its text (a pasted page): "……打算（二）下一步打算2024年，……"
+        subs = [m.group(1) for m in _SUB_HEADING_RE.finditer(c.heading + c.body)]
+    if not subs:
+        return picked
+    named = {r.id for sub in subs for r, _ in heading_roles(sub, genre)}
     if not named & {r.id for r, _ in picked}:
         return picked  # sub-parts are themes, not the combined roles: the heading covers them all
     kept = [(r, s) for r, s in picked if r.id in named]
@@ -218,8 +272,12 @@ def _classify_deeper(deeper: list[Candidate], scorer: _Scorer, hits: dict[str, R
             _mark(hits[role.id], score, via, c)
 
 
-def _uncertain(candidates: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+    """Required roles not found: `uncertain` at the best candidate when soft evidence reaches the threshold, or
+    when an outermost part carries no role at all (its heading is worded in a way no rule foresees, so it may
+    well be the missing part); `missing` only when neither."""
     threshold = scorer.genre.weight("uncertain")
+    unowned = [c for c in top if c.level >= 0 and c.section.role is None]
     for role in scorer.genre.sections:
         hit = hits[role.id]
         if hit.found or not role.required or not candidates:
@@ -227,6 +285,9 @@ def _uncertain(candidates: list[Candidate], scorer: _Scorer, hits: dict[str, Rol
         # Ties go to the narrower candidate: a heading line over the numbered part whose text holds it.
         best = max(candidates, key=lambda c: (scorer.soft(c, role), -len(c.body)))
         score = scorer.soft(best, role)
+        if score < threshold and unowned:
+            best = max(unowned, key=lambda c: scorer.soft(c, role))
+            score = max(score, threshold)
         if score >= threshold:
             hit.uncertain, hit.score, hit.via = True, score, "cues"
             hit.line, hit.level, hit.label = best.line, best.level, best.label
@@ -284,7 +345,7 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
         c.parent_role = by_section.get(id(c.section)) or by_line.get(c.line)
     _classify_deeper(deeper, scorer, hits)
     _classify_text(doc, genre, hits)
-    _uncertain([c for c in top + deeper if c.level >= 0], scorer, hits)
+    _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits)
     return list(hits.values())
 
 

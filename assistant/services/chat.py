@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 DEFAULT_GENRE = "法治政府建设年度报告"
 MAX_MESSAGE = 100_000  # characters; a longer paste is refused with a message, not truncated silently
 REDO_JOBS: tuple[Job, ...] = ("draft", "check", "lookup", "cite")
+# What a conversation keeps: the last turns, each cut to a length that still reads well on the page. Long
+# pastes (a whole draft to check) are not kept whole, so a session stays small however long it runs.
+KEEP_TURNS = 40
+KEEP_CHARS = 4000
 
 
 @dataclass
@@ -58,6 +62,12 @@ class ChatSession:
 
     def history(self) -> list[tuple[str, str]]:
         return [(t.role, t.content) for t in self.turns]
+
+    def add(self, role: str, content: str, job: str | None = None) -> None:
+        if len(content) > KEEP_CHARS:
+            content = content[:KEEP_CHARS] + f"……（共 {len(content)} 字，其余未保存）"
+        self.turns.append(Turn(role, content, job))
+        del self.turns[:-KEEP_TURNS]
 
 
 @dataclass
@@ -113,7 +123,7 @@ class Chat:
             r = Route(job, r.instruction, r.body)
         if attached:
             r = Route(r.job, message, attached if r.job in ("check", "cite") else f"{r.body}\n{attached}".strip())
-        self.session.turns.append(Turn("user", message + "".join(f"\n（附件：{f.rsplit('/', 1)[-1]}）" for f in files)))
+        self.session.add("user", message + "".join(f"\n（附件：{f.rsplit('/', 1)[-1]}）" for f in files))
         final = ChatUpdate("", done=True, job=r.job)
         try:
             for update in self._answer(r):
@@ -127,7 +137,7 @@ class Chat:
             final = self._stamp(ChatUpdate(f"处理时出错（{type(err).__name__}），请换个说法再试，或使用上方的任务页。",
                                            done=True, job=r.job))
             yield final
-        self.session.turns.append(Turn("assistant", final.text, final.job))
+        self.session.add("assistant", final.text, final.job)
 
     def _stamp(self, update: ChatUpdate) -> ChatUpdate:
         note = f"\n\n——按『{job_label(update.job or 'question')}』处理"

@@ -8,11 +8,13 @@ import os
 import re
 import secrets
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from assistant.services.chat import ChatSession
 
 _SID_RE = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
+LIVE_SESSIONS = 200  # kept in memory; older ones are read back from disk when they return
 
 
 def new_session_id() -> str:
@@ -25,7 +27,7 @@ class ChatStore:
     def __init__(self, home: Path) -> None:
         self.folder = home / "chats"
         self._lock = threading.Lock()
-        self._live: dict[str, ChatSession] = {}
+        self._live: OrderedDict[str, ChatSession] = OrderedDict()
 
     def _path(self, sid: str) -> Path | None:
         return self.folder / f"{sid}.json" if _SID_RE.match(sid or "") else None
@@ -33,6 +35,7 @@ class ChatStore:
     def get(self, sid: str) -> ChatSession:
         with self._lock:
             if sid in self._live:
+                self._live.move_to_end(sid)
                 return self._live[sid]
             path = self._path(sid)
             session = ChatSession()
@@ -43,21 +46,31 @@ class ChatStore:
                     session = ChatSession()  # a damaged file starts a new conversation, never an error
             if path is not None:
                 self._live[sid] = session
+                while len(self._live) > LIVE_SESSIONS:
+                    old_sid, old = self._live.popitem(last=False)
+                    if old.turns:
+                        self._save_locked(old_sid, old)
             return session
 
     def save(self, sid: str) -> None:
-        path = self._path(sid)
         with self._lock:
             session = self._live.get(sid)
-            if path is None or session is None:
-                return
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(session.to_dict(), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)  # a crash mid-write leaves the previous conversation intact
+            if session is not None:
+                self._save_locked(sid, session)
+
+    def _save_locked(self, sid: str, session: ChatSession) -> None:
+        path = self._path(sid)
+        if path is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(session.to_dict(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)  # a crash mid-write leaves the previous conversation intact
 
     def reset(self, sid: str) -> ChatSession:
+        session = ChatSession()
         with self._lock:
-            self._live[sid] = ChatSession()
-        self.save(sid)
-        return self._live[sid]
+            if self._path(sid) is not None:
+                self._live[sid] = session
+                self._save_locked(sid, session)
+        return session

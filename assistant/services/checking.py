@@ -14,6 +14,7 @@ from assistant.errors import AssistantError
 from assistant.models import OfficialDocument, Regulation, SourceText
 from assistant.rules import check as checker
 from assistant.rules import genres
+from assistant.rules.detection import resolve_genre
 from assistant.rules.findings import SEVERITY_ORDER
 from assistant.rules.layout import check_layout
 from assistant.services.inputs import read_file, read_text_or_file
@@ -80,11 +81,11 @@ def parse_with_roles(path: str | Path) -> Parsed:
     result = parse_any(read_file(path))
     if isinstance(result, Regulation):
         return Parsed(result, None, {})
-    match = genres.detect_genre(result)
-    if match is None:
+    genre = resolve_genre(result)
+    if genre is None:
         return Parsed(result, None, {})
-    genres.classify_sections(result, match.genre)
-    return Parsed(result, match.genre.name, {r.id: r.name for r in match.genre.roles})
+    genres.classify_sections(result, genre)
+    return Parsed(result, genre.name, {r.id: r.name for r in genre.roles})
 
 
 def genre_names() -> list[str]:
