@@ -497,7 +497,7 @@ def _without_lines(value):
 
 
 def test_docx_and_encodings_parse_like_the_txt(tmp_path: Path) -> None:
-    structure = pytest.importorskip("assistant.documents.structure")
+    from assistant.documents import structure
     twin = tmp_path / "twin.txt"
     twin.write_text("\n".join(sample_docx_twin()), encoding="utf-8")
     expected = structure.parse_official(read_document(twin))

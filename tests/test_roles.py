@@ -248,7 +248,8 @@ def test_work_per_candidate_is_bounded_on_a_huge_line_and_deep_numbering():
     line = "关于2023年法治政府建设情况的报告\n" + "。存在的问题一是加强工作" * 210_000  # > 5 MB in UTF-8
     assert len(line.encode()) > 5_000_000
     top, deeper = candidates.collect(parse_official(read_text_input(line)))
-    assert len(top) + len(deeper) <= candidates._MAX_EMBEDDED + 1
+    # per paragraph: the colon-led phrase, _MAX_EMBEDDED run-in headings, _MAX_SENTENCE_HEADS sentence heads
+    assert len(top) + len(deeper) <= candidates._MAX_EMBEDDED + candidates._MAX_SENTENCE_HEADS + 1
     assert all(len(c.body) <= candidates._BODY_CHARS for c in top + deeper)
     nested = "示例报告\n" + "\n".join(f"（{i}）一、1.加强" for i in range(1, 50_001))
     top, deeper = candidates.collect(parse_official(read_text_input(nested)))
@@ -269,3 +270,106 @@ def test_resolve_genre_takes_a_genre_a_name_or_nothing():
     with pytest.raises(UnknownGenreError):
         resolve_genre(doc, "不存在的文种")
     assert resolve_genre(parse_official(read_text_input("示例局关于召开会议的通知\n\n请准时参加。\n")), None) is None
+
+
+# A report by items whose headings carry only half of a role's wording: the body has to back them.
+HALF_WORDED = """示例市交通运输局2024年度法治政府建设情况报告
+
+一、主要做法与成效
+
+全年清理规范性文件17件，执法案卷评查240卷，优秀率较上年提高8个百分点，办理复议案件9件。
+
+二、局党组书记、局长履行推进法治建设第一责任人职责情况
+
+局党组书记、局长全年主持党组会研究法治工作4次，带头出庭应诉1次，年终专题述法。
+
+三、短板弱项
+
+一是新业态执法依据零散，执法人员把握不准。二是基层执法力量配备不均，持证人员比例偏低。三是普法形式较为单一。
+
+明年重点
+
+一是完善执法依据；二是加强执法队伍建设，力争持证比例达到95%。
+
+示例市交通运输局
+
+2025年1月20日
+"""
+
+
+def test_half_worded_heading_backed_by_its_body_is_found():
+    s = statuses(check(HALF_WORDED))
+    assert {r: s[r].status for r in ("measures", "shortcomings", "first_responsible", "next_year")} == dict.fromkeys(
+        ("measures", "shortcomings", "first_responsible", "next_year"), "found")
+    assert s["shortcomings"].line == line_of(HALF_WORDED, "三、短板弱项")
+    assert s["next_year"].line == line_of(HALF_WORDED, "明年重点")  # the coming year named without its number
+
+
+def test_half_worded_heading_over_a_list_of_results_is_not_the_shortcomings():
+    # "补齐短板" in a theme heading whose body reports results: not the shortcomings part.
+    text = HALF_WORDED.replace("三、短板弱项\n\n一是新业态执法依据零散，执法人员把握不准。二是基层执法力量配备不均，持证人员比例偏低。"
+                               "三是普法形式较为单一。", "三、补齐执法短板\n\n全年培训执法人员1200人次，完成案卷评查3次，"
+                               "新增持证人员56人，同比增长12%。")
+    assert statuses(check(text))["shortcomings"].status != "found"
+
+
+def test_bare_role_word_in_a_combined_heading_covers_that_role():
+    text = HALF_WORDED.replace("一、主要做法与成效", "一、工作做法、成效和不足").replace(
+        "三、短板弱项\n\n一是新业态执法依据零散，执法人员把握不准。二是基层执法力量配备不均，持证人员比例偏低。三是普法形式较为单一。\n\n", "")
+    s = statuses(check(text))
+    assert s["measures"].status == s["shortcomings"].status == "found"
+    assert s["shortcomings"].line == line_of(text, "一、工作做法")
+
+
+UNNUMBERED = """示例县市场监督管理局2022年法治政府建设工作总结
+
+县人民政府：
+
+现将有关情况报告如下。
+
+一年来的主要工作
+
+一是健全依法行政制度，全年法制审核案件93件，提出修改意见41条。二是规范市场监管执法，办结行政处罚案件268件。三是优化准入准营服务，全年发放电子营业执照4200余份。四是依法处理投诉举报，受理投诉举报4870件，办结率100%。
+
+局长履行法治建设职责情况
+
+局党组书记、局长严格落实推进法治建设第一责任人职责，全年主持召开局务会研究法治工作5次，审定重大执法决定9件，带头学习行政处罚法，带头出庭应诉行政诉讼案件1件。
+
+需要改进的地方
+
+对照法治政府建设要求，局里的工作还存在短板。一是基层市场监管所执法人员少，部分所仅有2至3名持证人员，难以满足日常监管需要。二是新兴领域监管能力不足，对网络交易等新业态的取证手段相对欠缺。
+
+2023年重点任务
+
+一是加强执法队伍建设，年内组织业务培训不少于6次。二是提升网络市场监管能力，配备电子取证设备。三是开展执法案卷月评查，评查结果与个人年度考核挂钩。
+
+示例县市场监督管理局
+
+2023年1月12日
+"""
+
+FOUR = ("measures", "shortcomings", "first_responsible", "next_year")
+
+
+def test_an_unnumbered_part_with_no_role_makes_a_missing_role_uncertain():
+    # The heading names no role (the part falls back to 主要举措) and the body has one word of the shortcomings
+    # (偏少): not enough for found, too much for a confident "缺少".
+    text = UNNUMBERED.replace("需要改进的地方", "几点思考").replace(
+        "一是基层市场监管所执法人员少，部分所仅有2至3名持证人员，难以满足日常监管需要。二是新兴领域监管能力不足，"
+        "对网络交易等新业态的取证手段相对欠缺。", "基层市场监管所执法人员偏少。")
+    s = statuses(check(text))["shortcomings"]
+    assert s.status == "uncertain" and s.line == line_of(text, "几点思考")
+
+
+def test_unnumbered_headings_found_on_their_lines_and_when_run_into_their_text():
+    s = statuses(check(UNNUMBERED))
+    assert {r: s[r].status for r in FOUR} == dict.fromkeys(FOUR, "found")
+    assert s["shortcomings"].line == line_of(UNNUMBERED, "需要改进的地方")
+    # Pasted without line breaks: "需要改进的地方对照……" has no mark between heading and text.
+    flat = UNNUMBERED.replace("\n", "")
+    s = statuses(check(flat))
+    assert {r: s[r].status for r in FOUR} == dict.fromkeys(FOUR, "found")
+    without = flat.replace("需要改进的地方对照法治政府建设要求，局里的工作还存在短板。", "").replace(
+        "一是基层市场监管所执法人员少，部分所仅有2至3名持证人员，难以满足日常监管需要。二是新兴领域监管能力不足，"
+        "对网络交易等新业态的取证手段相对欠缺。", "")
+    assert statuses(check(without))["shortcomings"].status in ("missing", "uncertain")

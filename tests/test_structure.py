@@ -452,7 +452,6 @@ def test_regulation_docx_parses_like_its_text_twin(tmp_path: Path) -> None:
 
 
 def test_seed_roles_when_genre_rules_exist(seed_path: Path) -> None:
-    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.services.checking import parse_with_roles
 
     parsed = parse_with_roles(seed_path)
@@ -514,7 +513,6 @@ def test_report_with_annex_of_practical_matters(gov_reports_dir: Path) -> None:
 
 
 def test_gov_work_reports_recognised_with_roles(gov_reports_dir: Path) -> None:
-    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.services.checking import parse_with_roles
 
     for f in sorted(gov_reports_dir.glob("*.txt")):
@@ -522,7 +520,6 @@ def test_gov_work_reports_recognised_with_roles(gov_reports_dir: Path) -> None:
 
 
 def test_parse_cli_json_roles_on_seed(seed_path: Path) -> None:
-    pytest.importorskip("assistant.rules.genres", reason="genre rules (assistant/genres.py) not installed")
     from assistant.cli import _register, app
 
     _register()

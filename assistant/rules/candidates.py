@@ -2,7 +2,9 @@
 
 A candidate is a numbered section at any level, an unnumbered line that stands alone as a heading ("有待改进的
 方面", "下步工作思路") with the paragraphs under it, or a paragraph led by a short phrase and a colon ("存在的
-问题：……"). Each carries the text the scorer reads: its heading, first paragraph and the start of its body.
+问题：……"); in a text that lost its line breaks also a short phrase at a sentence start ending in a heading noun
+("需要改进的地方对照……") and a numbered part the re-segmenting missed. Each carries the text the scorer reads:
+its heading, first paragraph and the start of its body.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《�
 # heading noun is taken as such a heading; the scorer still needs alias evidence to give it a role.
 _FLAT_PARAGRAPH = 600
 _MAX_SENTENCE_HEADS = 200
-_RESEGMENTED = "没有换行"  # the note reading leaves when it re-segmented a text that had lost its line breaks
+# Notes reading leaves when it re-segmented a text that had lost its line breaks, or split a title run into it.
+# "现将主要工作总结如下：" opens the body; it is no heading whatever nouns it holds.
+_TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
+_RESEGMENTED = ("没有换行", "连在一起")
 _SENTENCE_HEAD_RE = re.compile(
     r"(?:^|[。！？])([^，。；：:！？“”《》（）()、\d]{2,14}?"
     r"(?:情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因))"
@@ -140,7 +145,7 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) 
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
             leads += [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
-                      if m.start(1) not in seen]
+                      if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
         for m in leads:
             body = text[m.end():m.end() + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
             section = Section(level=0, number="", heading=m.group(1), line=p.line, inline_text=body)
@@ -173,7 +178,7 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     last = max([p.line for p in doc.paragraphs] + [s.line for s in doc.iter_sections()] + [1])
     # Reading re-segmented a text without line breaks (documents/cleanup.py says so in doc.normalized): its
     # unnumbered headings are still run into their text, whatever the length of the paragraph they ended in.
-    flat = any(_RESEGMENTED in note for note in doc.normalized)
+    flat = any(mark in note for note in doc.normalized for mark in _RESEGMENTED)
     top = [_make(s, s.level, last) for s in doc.sections]
     deeper: list[Candidate] = []
     preamble_lines = _split_heading_lines(list(doc.preamble), last, need_body=False)

@@ -5,11 +5,15 @@ by a role phrase. Evidence, with weights and thresholds from the genre's recogni
 (knowledge/genres/_recognition.yaml and the genre file):
 
   * firm — enough for "found": the heading's wording (alias weights; a combined heading such as "问题与打算"
-    covers each role it names), a first paragraph that says what the part is (body_aliases), a heading that
-    names a year after the report year (the plan part);
+    covers each role it names, and so does a role's bare word standing as one part of it: "做法、成效和不足"),
+    a first paragraph that says what the part is (body_aliases), a heading that names a year after the report
+    year or the coming year without its number ("明年重点": the plan part), and a half-worded heading backed by
+    the body ("短板弱项" over text with two different cue words and fewer results than cues: corroborated);
   * soft — enough only for "uncertain" (the user is asked to look at the best candidate): body cues (不足、
     有待、将、持续…), cue words in the heading, the genre's customary order.
 
+A required role still not found is `uncertain` (never a confident `missing`) when soft evidence reaches the
+threshold or an outermost part carries no role, or only a fallback role while its body has a word of this one.
 The outermost sections always get a role: firm evidence first, then a fallback (future_role for a part that
 plans ahead, default_role for one that reports work done). Roles marked heading_only (存在的不足) are never
 given by a fallback, so removing one part never makes another take its role. Below the top, a part is given a
@@ -134,6 +138,7 @@ class _Scorer:
         self.genre = genre
         self.year = report_year(doc, genre)
         ordered = genre.ordered_roles()
+        self.fallbacks: list[Candidate] = []  # outermost parts whose role came from the fallback only
         self.rank = {r.id: i / max(len(ordered) - 1, 1) for i, r in enumerate(ordered)}
 
     def year_after(self, c: Candidate) -> bool:
@@ -228,6 +233,8 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
                 picked, via = [(genre.role(genre.future_role), 0.5)], "fallback"
             elif not picked and genre.default_role:
                 picked, via = [(genre.role(genre.default_role), 0.4)], "fallback"
+            if via == "fallback":
+                scorer.fallbacks.append(c)
         if not owner:
             picked = picked + [(r, s) for r, s in bare_part_roles(c.heading, genre)
                                if all(r.id != p.id for p, _ in picked)]
@@ -277,7 +284,7 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
     when an outermost part carries no role at all (its heading is worded in a way no rule foresees, so it may
     well be the missing part); `missing` only when neither."""
     threshold = scorer.genre.weight("uncertain")
-    unowned = [c for c in top if c.level >= 0 and c.section.role is None]
+    fallback_ids = {id(c) for c in scorer.fallbacks}
     for role in scorer.genre.sections:
         hit = hits[role.id]
         if hit.found or not role.required or not candidates:
@@ -285,6 +292,10 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
         # Ties go to the narrower candidate: a heading line over the numbered part whose text holds it.
         best = max(candidates, key=lambda c: (scorer.soft(c, role), -len(c.body)))
         score = scorer.soft(best, role)
+        # Outermost parts no heading evidence placed: no role at all, or one given by the fallback while the
+        # body has a word of this role (its heading is worded in a way no rule foresees).
+        unowned = [c for c in top if c.level >= 0 and (c.section.role is None or (
+            id(c) in fallback_ids and role.distinct_cues(c.body) > 0))]
         if score < threshold and unowned:
             best = max(unowned, key=lambda c: scorer.soft(c, role))
             score = max(score, threshold)

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.errors import AssistantError
 from assistant.services import checking, citing, drafting
+from assistant.services.admin import index_lock, safe_upload_path
 from assistant.services.inputs import read_file
 from assistant.services.knowledge import Knowledge, open_kb
 from assistant.settings import Settings
@@ -165,17 +166,17 @@ def index_uploads(state: UIState, files: Sequence[str] | None, kind: str = "auto
 
 
 def _index_copies(state: UIState, good: list[Path], kind: str, messages: list[str]) -> str:
-    dest_dir = state.settings.home / "uploads"
-    dest_dir.mkdir(parents=True, exist_ok=True)
     copies, fresh = [], set()
     for p in good:
-        dest = dest_dir / p.name  # same name again = a new version of that document
+        dest = safe_upload_path(state.settings.home, p.name)  # same name again = a new version of that document
         if not dest.exists():
             fresh.add(dest)
         shutil.copyfile(p, dest)
         copies.append(dest)
     kb = state.kb()
-    report = kb.index(copies, kind=kind)
+    # One writer at a time, also against an `assistant index` running in another process.
+    with index_lock(state.settings, timeout=120):
+        report = kb.index(copies, kind=kind)
     for f in report.failed:
         messages.append(f"未加入 {Path(f.path).name}：{f.message}")
         if Path(f.path) in fresh:
