@@ -3,9 +3,11 @@ reports) skip with a clear reason when it is absent."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
+from openai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -52,3 +54,20 @@ def isolated_home(tmp_path_factory, monkeypatch) -> Path:
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test (drafting without an endpoint must not try)."""
+    def refuse(self, *a, **k):
+        raise AssertionError("no connection may be opened without an endpoint")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+
+
+@pytest.fixture
+def server():
+    """The project's OpenAI-compatible test server on 127.0.0.1 (tests/openai_server.py)."""
+    with FakeOpenAIServer() as srv:
+        yield srv

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 
 import pytest
@@ -64,12 +63,6 @@ class FakeSource:
 
     def regulations(self, query, k=4):
         return [dict(r) for r in self._regs]
-
-
-@pytest.fixture
-def server():
-    with FakeOpenAIServer() as srv:
-        yield srv
 
 
 def llm_settings(server: FakeOpenAIServer, **extra) -> Settings:
@@ -195,15 +188,6 @@ def test_unknown_section_role_is_a_clear_error():
 
 
 # ------------------------------------------------------------------------------------------ template mode
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(self, *a, **k):
-        raise AssertionError("no connection may be opened without an endpoint")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-
-
 def exemplar_figures(exemplars) -> set[str]:
     return {f.text.strip() for e in exemplars for f in find_figures(e["text"])}
 

@@ -3,7 +3,6 @@ model's revision against tests/openai_server.py over a real socket, post-checked
 
 from __future__ import annotations
 
-import socket
 import threading
 
 import pytest
@@ -31,21 +30,6 @@ def request(**kw) -> DraftRequest:
     base = {"genre": "法治政府建设年度报告", "role": "measures", "facts": FACTS, "issuer": "示例区司法局", "year": 2024}
     base.update(kw)
     return DraftRequest(**base)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(self, *a, **k):
-        raise AssertionError("no connection may be opened without an endpoint")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-
-
-@pytest.fixture
-def server():
-    with FakeOpenAIServer() as srv:
-        yield srv
 
 
 def llm_settings(server: FakeOpenAIServer, **extra) -> Settings:

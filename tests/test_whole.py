@@ -4,7 +4,6 @@ as template drafts, and through tests/openai_server.py over a real socket."""
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
 from openai_server import FakeOpenAIServer, Reply
@@ -29,21 +28,6 @@ HEADINGS = ["一、2024年推进法治政府建设的主要举措和成效", "�
 @pytest.fixture(scope="module")
 def samples() -> SampleExemplarSource:
     return SampleExemplarSource()
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(self, *a, **k):
-        raise AssertionError("no connection may be opened without an endpoint")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-
-
-@pytest.fixture
-def server():
-    with FakeOpenAIServer() as srv:
-        yield srv
 
 
 def llm_settings(server: FakeOpenAIServer) -> Settings:

@@ -23,9 +23,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from assistant.citations.catalog import normalize_title
 from assistant.documents.numbering import find_dates, to_halfwidth_digits
 from assistant.errors import StoreError
 from assistant.models import Article, Regulation
+from assistant.settings import get_settings
 
 DB_NAME = "articles.sqlite3"
 
@@ -54,7 +56,6 @@ CREATE TABLE IF NOT EXISTS articles (
 
 
 def title_key(title: str) -> str:
-    from assistant.citations.catalog import normalize_title
 
     return normalize_title(title)
 
@@ -75,7 +76,6 @@ class ArticleStore:
     def __init__(self, settings: Any = None, path: Path | None = None) -> None:
         if path is None:
             if settings is None:
-                from assistant.settings import get_settings
 
                 settings = get_settings()
             path = Path(settings.home) / "store" / DB_NAME

@@ -21,6 +21,7 @@ from typing import Any
 from assistant.documents import numbering
 from assistant.documents.normalize import nfkc
 from assistant.errors import ConfigError
+from assistant.settings import get_settings
 
 CATALOG_FILE = "catalog.jsonl"
 PRC = "中华人民共和国"
@@ -265,7 +266,6 @@ def load_catalog(settings: Any = None, path: Path | None = None) -> Catalog:
     """The catalog of `settings.regulations_dir` (or an explicit path), cached per file version."""
     if path is None:
         if settings is None:
-            from assistant.settings import get_settings
 
             settings = get_settings()
         path = Path(settings.regulations_dir) / CATALOG_FILE

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from assistant.citations.catalog import (
     CATALOG_FILE,
     CPC,
+    LEVEL_KIND,
     PRC,
     CatalogEntry,
     exact_key,
@@ -40,13 +41,6 @@ from assistant.documents import numbering
 from assistant.errors import ConfigError
 
 NATIONAL_DIR = "national"
-LEVEL_KIND = {
-    "宪法": "law",
-    "法律": "law",
-    "行政法规": "administrative_regulation",
-    "司法解释": "judicial_interpretation",
-    "部门规章": "departmental_rule",
-}
 _EVENT_RE = re.compile(r"(通过|公布|修正|修订|施行|发布|批准|印发|颁布|废止)")
 _TRIAL_RE = re.compile(r"[（(]试行[)）]$")
 # Events that date a version (施行 is already the entry's effective_date; the rest do not date a text).

@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
+from assistant.citations.articles import ArticleStore
 from assistant.citations.catalog import (
     Catalog,
     CatalogEntry,
@@ -239,7 +240,6 @@ def check_citations(text_or_source: Any, date: str | Any = None, *, settings: An
     rules = citation_rules(settings.regulations_dir)
     own_store = None
     if store is None and use_store and any(r.refs for r in raws):
-        from assistant.citations.articles import ArticleStore
 
         store = own_store = ArticleStore.existing(settings)
     try:

@@ -23,6 +23,7 @@ from assistant.documents.word import docx_notes, read_docx
 from assistant.documents.wraps import repair_wraps
 from assistant.errors import DocumentError
 from assistant.models import Paragraph, SourceText
+from assistant.settings import get_settings
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
 SUPPORTED_TEXT = "、".join(s for s in SUPPORTED_SUFFIXES if s != ".markdown")
@@ -120,7 +121,6 @@ def _normalize_docx(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[
 
 def _max_file_mb() -> float:
     try:
-        from assistant.settings import get_settings
 
         return float(get_settings().max_file_mb)
     except Exception:  # settings unreadable → the built-in default still protects memory

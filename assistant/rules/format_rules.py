@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import ConfigError
 from assistant.rules.findings import Finding
 from assistant.rules.genre_schema import FormatElement, Severity
+from assistant.settings import get_settings
 
 if TYPE_CHECKING:
     from assistant.rules.context import CheckContext
@@ -220,7 +221,6 @@ _RULES_CACHE: dict[tuple[str, float], list[FormatRule]] = {}
 
 
 def default_rules_path() -> Path:
-    from assistant.settings import get_settings  # settings import reads the environment; keep it at call time
 
     return get_settings().knowledge_dir / "format_rules.yaml"
 

@@ -31,6 +31,7 @@ from pydantic import (
 from assistant.documents.normalize import compact
 from assistant.errors import ConfigError, UnknownGenreError
 from assistant.rules.recognition import Recognition, RecognitionOverrides
+from assistant.settings import get_settings
 
 Severity = Literal["error", "warning", "info"]
 # 公文格式要素 (GB/T 9704-2012 第7章) a genre may require; the checker's format_elements rule knows each one.
@@ -358,7 +359,6 @@ class Genre(_Strict):
 
 
 def _default_dir() -> Path:
-    from assistant.settings import get_settings
 
     return get_settings().genres_dir
 

@@ -33,6 +33,7 @@ from assistant.errors import ConfigError
 from assistant.models import OfficialDocument, SourceText
 from assistant.rules.findings import Finding
 from assistant.rules.genre_schema import Severity
+from assistant.settings import get_settings
 
 PLACEHOLDERS = frozenset({"found", "expected", "where"})
 Role = Literal["body", "title", "heading1", "heading2", "heading3", "heading4"]
@@ -129,7 +130,6 @@ _CACHE: dict[tuple[str, float], LayoutRules] = {}
 
 
 def default_rules_path() -> Path:
-    from assistant.settings import get_settings
 
     return get_settings().knowledge_dir / "layout_rules.yaml"
 
