@@ -18,15 +18,8 @@ from fixtures_docs import make_image_only_pdf
 from openai_server import FakeOpenAIServer, Reply
 
 from assistant.settings import PROJECT_ROOT, Settings
-from assistant.ui.app import (
-    UIState,
-    check_bind,
-    export_docx,
-    index_uploads,
-    parse_auth,
-    search_kb,
-    stats_html,
-)
+from assistant.ui.access import check_bind, parse_auth
+from assistant.ui.handlers import UIState, export_docx, index_uploads, search_kb, stats_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -194,7 +187,7 @@ def test_vectors_follow_in_the_background_after_upload(tmp_path):
 
 
 def test_unreachable_endpoint_is_a_chinese_message_not_a_traceback(tmp_path):
-    from assistant.ui.app import draft_stream
+    from assistant.ui.handlers import draft_stream
 
     st = UIState(settings_for(tmp_path / "home", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
                               llm_model="m", llm_max_retries=0, llm_timeout=5))
@@ -209,7 +202,7 @@ def test_unreachable_endpoint_is_a_chinese_message_not_a_traceback(tmp_path):
 
 
 def test_draft_needs_genre_and_section(state):
-    from assistant.ui.app import draft_stream
+    from assistant.ui.handlers import draft_stream
 
     assert list(draft_stream(state, "材料", None, None))[-1].error == "请先选择文种"
     assert list(draft_stream(state, "材料", "法治政府建设年度报告", ""))[-1].error == "请先选择要起草的章节"
