@@ -87,10 +87,11 @@ def outline_cmd(
 
     try:
         material = _facts(facts) if use_llm else ""
-        # Text mode prints the model's outline as it streams, after the bundled outline.
-        result = drafting.make_outline(genre, year=year, issuer=issuer, with_llm=use_llm and as_json, facts=material)
-        if use_llm and not as_json and not drafting.llm_configured():
-            raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")
+        result = drafting.make_outline(genre, year=year, issuer=issuer)
+        if use_llm:
+            drafting.require_llm()
+            if as_json:
+                result["llm_outline"] = drafting.model_outline(result, material)
     except AssistantError as err:
         fail(err)
         return
@@ -107,8 +108,8 @@ def outline_cmd(
     if use_llm:
         typer.echo("\n——大模型拟写的提纲——")
         try:
-            drafting.make_outline(genre, year=year, issuer=issuer, with_llm=True, facts=material,
-                                  on_chunk=lambda p: (sys.stdout.write(p), sys.stdout.flush()))
+            # Printed as it streams, after the bundled outline.
+            drafting.model_outline(result, material, on_chunk=lambda p: (sys.stdout.write(p), sys.stdout.flush()))
         except AssistantError as err:
             fail(err)
         typer.echo("")

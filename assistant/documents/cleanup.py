@@ -179,6 +179,16 @@ def _remove_chrome(prep: Prepared) -> None:
 # --------------------------------------------------------------------------------------------- line breaks
 
 
+def _emit(out: Prepared, prep: Prepared, i: int, spans: list[tuple[int, int]]) -> None:
+    """The pieces of line i, each keeping the user's line number, original text and source."""
+    line = prep.lines[i]
+    for a, b in spans:
+        out.lines.append(line[a:b])
+        out.numbers.append(prep.numbers[i])
+        out.originals.append(prep.originals[i][a:b])
+        out.sources.append(prep.sources[i])
+
+
 def _resegment(prep: Prepared) -> None:
     out = Prepared(lines=[], numbers=[], originals=[], sources=[])
     flat: list[int] = []
@@ -193,11 +203,7 @@ def _resegment(prep: Prepared) -> None:
             if len(spans) > 1:
                 run_on.append(prep.numbers[i])
                 out.starts.update(range(len(out.lines), len(out.lines) + len(spans)))
-                for a, b in spans:
-                    out.lines.append(line[a:b])
-                    out.numbers.append(prep.numbers[i])
-                    out.originals.append(prep.originals[i][a:b])
-                    out.sources.append(prep.sources[i])
+                _emit(out, prep, i, spans)
                 continue
         if len(spans) <= 1:
             spans = [(0, len(line))]
@@ -207,11 +213,7 @@ def _resegment(prep: Prepared) -> None:
             flat.append(prep.numbers[i])
             pieces += len(spans)
             out.starts.update(range(len(out.lines), len(out.lines) + len(spans)))
-        for a, b in spans:
-            out.lines.append(line[a:b])
-            out.numbers.append(prep.numbers[i])
-            out.originals.append(prep.originals[i][a:b])
-            out.sources.append(prep.sources[i])
+        _emit(out, prep, i, spans)
     if flat or run_on:
         prep.lines, prep.numbers, prep.originals, prep.sources = out.lines, out.numbers, out.originals, out.sources
         prep.starts = out.starts

@@ -135,14 +135,11 @@ class LLMClient:
                 raise
             except Exception as exc:  # noqa: BLE001 - mapped to one Chinese message below
                 failure = self._classify(exc, midway=bool(received))
-                if failure.retryable and not received and attempt < self.max_retries:
-                    delay = self._delay(attempt, failure.retry_after)
-                    if time.monotonic() + delay < deadline:
-                        self._sleep(delay)
-                        attempt += 1
-                        continue
-                    failure = self._out_of_time(failure)
-                raise _partial(LLMError(failure.message, hint=failure.hint), received) from exc
+                final = failure if received else self._retry_or_final(failure, attempt, deadline)
+                if final is None:
+                    attempt += 1
+                    continue
+                raise _partial(LLMError(final.message, hint=final.hint), received) from exc
 
     def complete(self, messages: Sequence[Message]) -> str:
         """The whole reply at once (non-streaming request)."""
@@ -158,15 +155,21 @@ class LLMClient:
             except (LLMError, ConfigError):
                 raise
             except Exception as exc:  # noqa: BLE001
-                failure = self._classify(exc)
-                if failure.retryable and attempt < self.max_retries:
-                    delay = self._delay(attempt, failure.retry_after)
-                    if time.monotonic() + delay < deadline:
-                        self._sleep(delay)
-                        attempt += 1
-                        continue
-                    failure = self._out_of_time(failure)
-                raise LLMError(failure.message, hint=failure.hint) from exc
+                final = self._retry_or_final(self._classify(exc), attempt, deadline)
+                if final is None:
+                    attempt += 1
+                    continue
+                raise LLMError(final.message, hint=final.hint) from exc
+
+    def _retry_or_final(self, failure: _Failure, attempt: int, deadline: float) -> _Failure | None:
+        """None when a retry is due (after its wait, which fits in the timeout); else the failure to report."""
+        if not failure.retryable or attempt >= self.max_retries:
+            return failure
+        delay = self._delay(attempt, failure.retry_after)
+        if time.monotonic() + delay >= deadline:
+            return self._out_of_time(failure)
+        self._sleep(delay)
+        return None
 
     def _out_of_time(self, failure: _Failure) -> _Failure:
         """A retry would not fit in the timeout: say so now instead of waiting."""

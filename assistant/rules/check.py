@@ -21,7 +21,7 @@ from assistant.models import OfficialDocument, SourceText
 from assistant.rules import content_checks, format_checks  # noqa: F401 — importing registers the rule kinds
 from assistant.rules.context import CheckContext
 from assistant.rules.detection import resolve_genre
-from assistant.rules.findings import SEVERITY_ORDER, CheckReport, Finding, SectionStatus
+from assistant.rules.findings import CheckReport, Finding, SectionStatus, finding_order
 from assistant.rules.format_rules import KIND_MODELS, RULE_KINDS, FormatRule, load_format_rules
 from assistant.rules.genre_schema import Genre
 from assistant.rules.sections import section_statuses
@@ -58,7 +58,7 @@ def check_document(
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(RULE_KINDS[rule.kind].fn(ctx, rule))
-    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line if f.line is not None else 10**9))
+    findings.sort(key=finding_order)
     return CheckReport(file=file if file is not None else (source.path if source else doc.source),
                        genre={"id": genre_obj.id, "name": genre_obj.name} if genre_obj else None,
                        sections=statuses, findings=findings, citations=cites, title=doc.title,

@@ -30,6 +30,11 @@ class Finding:
                 "source": self.source, "fix": self.fix}
 
 
+def finding_order(f: Finding) -> tuple[int, int]:
+    """Errors first, then warnings and notes; within a severity by line, whole-document findings last."""
+    return SEVERITY_ORDER[f.severity], f.line if f.line is not None else 10**9
+
+
 @dataclass
 class SectionStatus:
     """One role of the genre and where (if anywhere) the draft covers it. `status` is found, uncertain (weak
@@ -67,6 +72,11 @@ class CheckReport:
     citations: list[Any] = field(default_factory=list)
     title: str | None = None
     report_year: int | None = None
+
+    def add_findings(self, more: list[Finding]) -> None:
+        """More findings (the .docx typography check), kept in the report's order."""
+        self.findings.extend(more)
+        self.findings.sort(key=finding_order)
 
     @property
     def missing(self) -> list[SectionStatus]:

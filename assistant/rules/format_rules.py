@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.errors import ConfigError
+from assistant.rules.data_files import load_rule_file
 from assistant.rules.findings import Finding
 from assistant.rules.genre_schema import FormatElement, Severity
 from assistant.settings import get_settings
@@ -217,9 +217,6 @@ def _describe(exc: ValidationError) -> str:
 
 # --- loading ----------------------------------------------------------------------------------------------
 
-_RULES_CACHE: dict[tuple[str, float], list[FormatRule]] = {}
-
-
 def default_rules_path() -> Path:
 
     return get_settings().knowledge_dir / "format_rules.yaml"
@@ -228,16 +225,10 @@ def default_rules_path() -> Path:
 def load_format_rules(path: Path | str | None = None) -> list[FormatRule]:
     """Read and validate the format rules. Raises ConfigError naming the rule for any defect."""
     path = Path(path) if path else default_rules_path()
-    try:
-        key = (str(path), path.stat().st_mtime)
-    except OSError as exc:
-        raise ConfigError(f"找不到格式规则文件：{path}", hint="检查 ASSISTANT_KNOWLEDGE_DIR 设置") from exc
-    if key in _RULES_CACHE:
-        return _RULES_CACHE[key]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"格式规则文件无法读取：{path}：{exc}") from exc
+    return load_rule_file(path, "格式规则", lambda data: _parse_rules(data, path))
+
+
+def _parse_rules(data: Any, path: Path) -> list[FormatRule]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise ConfigError(f"格式规则文件 {path} 应有顶层键 rules（规则列表）")
     try:
@@ -252,7 +243,6 @@ def load_format_rules(path: Path | str | None = None) -> list[FormatRule]:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ConfigError(f"格式规则文件 {path} 中规则编号重复：{'、'.join(dupes)}")
-    _RULES_CACHE[key] = rules
     return rules
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.documents.structure import parse_official
@@ -31,6 +30,7 @@ from assistant.documents.word_styles import (
 )
 from assistant.errors import ConfigError
 from assistant.models import OfficialDocument, SourceText
+from assistant.rules.data_files import load_rule_file
 from assistant.rules.findings import Finding
 from assistant.rules.genre_schema import Severity
 from assistant.settings import get_settings
@@ -126,9 +126,6 @@ class LayoutRules(_Strict):
     title_position: TitlePositionRule
 
 
-_CACHE: dict[tuple[str, float], LayoutRules] = {}
-
-
 def default_rules_path() -> Path:
 
     return get_settings().knowledge_dir / "layout_rules.yaml"
@@ -137,23 +134,16 @@ def default_rules_path() -> Path:
 def load_layout_rules(path: Path | str | None = None) -> LayoutRules:
     """Read and validate knowledge/layout_rules.yaml; ConfigError names the defect."""
     path = Path(path) if path else default_rules_path()
+    return load_rule_file(path, "版式规则", lambda data: _parse_rules(data, path))
+
+
+def _parse_rules(data: Any, path: Path) -> LayoutRules:
     try:
-        key = (str(path), path.stat().st_mtime)
-    except OSError as exc:
-        raise ConfigError(f"找不到版式规则文件：{path}", hint="检查 ASSISTANT_KNOWLEDGE_DIR 设置") from exc
-    if key in _CACHE:
-        return _CACHE[key]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        rules = LayoutRules.model_validate(data)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"版式规则文件无法读取：{path}：{exc}") from exc
+        return LayoutRules.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first.get("loc", ()))
         raise ConfigError(f"版式规则文件 {path.name} 不符合规则格式：{where}：{first.get('msg', '')}") from exc
-    _CACHE[key] = rules
-    return rules
 
 
 def _finding(rule: _Rule, rule_id: str, line: int | None = None, source: str | None = None,

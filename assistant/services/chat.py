@@ -186,8 +186,7 @@ class Chat:
 
     def _question(self, r: Route) -> Iterator[ChatUpdate]:
         hits = self.kb().search(r.body, k=3, kind="regulation", per_doc=1)
-        stats = self.kb().stats()
-        has_laws = stats["by_kind"]["regulation"]["documents"] > 0
+        has_laws = bool(hits) or self.kb().has_chunks("regulation")
         yield ChatUpdate(render.question_reply(r.body, hits, has_laws), done=True, job="question",
                          sources=[h.to_dict() for h in hits])
 

@@ -13,8 +13,9 @@ from typing import Any
 from assistant.services.citing import KIND_LABELS, MATCH_LABELS, CiteResult
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-IMPORT_HINT = ("本机还没有这部法规的原文。可以在“知识库”页上传法规文件，或在命令行运行 "
-               "`assistant index 法规目录/ --kind regulation`（或 `assistant laws import 法规目录/`）导入后再问。")
+IMPORT_HOW = ("可以在“知识库”页上传法规文件，或在命令行运行 "
+              "`assistant index 法规目录/ --kind regulation`（或 `assistant laws import 法规目录/`）导入后再问。")
+IMPORT_HINT = "本机还没有这部法规的原文。" + IMPORT_HOW
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 
 
@@ -132,7 +133,7 @@ def lookup_reply(citations: Sequence[Any], kb_hits: dict[str, Any]) -> str:
 
 def question_reply(query: str, hits: Sequence[Any], has_laws: bool) -> str:
     if not has_laws:
-        return "知识库里还没有法规原文，无法按问题查找条文。" + IMPORT_HINT.replace("本机还没有这部法规的原文。", "")
+        return "知识库里还没有法规原文，无法按问题查找条文。" + IMPORT_HOW
     if not hits:
         return f"没有找到与“{cell(query, 40)}”相关的法规条文。可以换个说法，或直接写出法规名称和条号。"
     parts = [f"与“{cell(query, 40)}”最相关的条文："]

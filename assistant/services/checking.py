@@ -10,12 +10,10 @@ from pathlib import Path
 
 from assistant.documents.reading import read_text_input
 from assistant.documents.structure import parse_any
-from assistant.errors import AssistantError
 from assistant.models import OfficialDocument, Regulation, SourceText
 from assistant.rules import check as checker
 from assistant.rules import genres
 from assistant.rules.detection import resolve_genre
-from assistant.rules.findings import SEVERITY_ORDER
 from assistant.rules.layout import check_layout
 from assistant.services.inputs import read_file, read_text_or_file
 
@@ -35,13 +33,8 @@ def check_path(path: str | Path, genre: str | None = None) -> CheckReport:
 def _with_layout(report: CheckReport, path: str | Path, source: SourceText) -> CheckReport:
     """A .docx also gets the typography findings (layout.*: fonts, sizes, margins, line spacing …)."""
     if Path(path).suffix.lower() == ".docx":
-        report.findings.extend(check_layout(path, source=source))
-        report.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.line if f.line is not None else 10**9))
+        report.add_findings(check_layout(path, source=source))
     return report
-
-
-def check_source(source: SourceText, genre: str | None = None) -> CheckReport:
-    return checker.check_source(source, genre=genre)
 
 
 def check_source_text(text: str, genre: str | None = None) -> CheckReport:
@@ -108,5 +101,5 @@ def all_role_choices() -> list[tuple[str, str]]:
     return [(label, rid) for rid, label in seen.items()]
 
 
-__all__ = ["AssistantError", "CheckReport", "Parsed", "check_path", "check_source", "check_upload",
+__all__ = ["CheckReport", "Parsed", "check_path", "check_source_text", "check_upload",
            "genre_names", "parse_with_roles", "role_choices", "all_role_choices", "validate_rules"]

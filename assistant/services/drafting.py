@@ -32,11 +32,8 @@ from assistant.services.knowledge import Knowledge
 from assistant.settings import Settings, get_settings
 
 __all__ = ["DraftRequest", "DraftResult", "DraftUpdate", "draft", "draft_stream", "exemplar_source",
-           "export_draft", "llm_configured", "make_outline", "mode_note", "parse_year", "skeleton"]
-
-
-def llm_configured(settings: Settings | None = None) -> bool:
-    return llm.is_configured(settings or get_settings())
+           "export_draft", "make_outline", "mode_note", "model_outline", "offline_note",
+           "parse_year", "require_llm", "revise_stream", "skeleton", "whole_stream"]
 
 
 def mode_note(settings: Settings | None = None) -> str:
@@ -138,15 +135,21 @@ def offline_note() -> str:
             "（OPENAI_BASE_URL）后，会按您提供的材料写成连贯的正文，并能按您的要求逐句修改。")
 
 
-def make_outline(genre: str, *, year: int | None = None, issuer: str | None = None, with_llm: bool = False,
-                 facts: str = "", on_chunk: Callable[[str], None] | None = None,
-                 settings: Settings | None = None) -> dict[str, Any]:
-    result = outline(genre, year=year, issuer=issuer)
-    if with_llm:
-        if not llm.is_configured(settings or get_settings()):
-            raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")
-        result["llm_outline"] = outline_with_llm(result, facts, on_chunk=on_chunk)
-    return result
+def make_outline(genre: str, *, year: int | None = None, issuer: str | None = None) -> dict[str, Any]:
+    """The genre's required parts in customary order, each with its guidance and exemplars (no model)."""
+    return outline(genre, year=year, issuer=issuer)
+
+
+def require_llm(settings: Settings | None = None) -> None:
+    if not llm.is_configured(settings or get_settings()):
+        raise AssistantError("未配置大模型接口（OPENAI_BASE_URL），不能使用 --llm", hint="见 docs/llm.md")
+
+
+def model_outline(result: dict[str, Any], facts: str = "", *, on_chunk: Callable[[str], None] | None = None,
+                  settings: Settings | None = None) -> str:
+    """The model's second-level headings for an outline from make_outline (an endpoint is required)."""
+    require_llm(settings)
+    return outline_with_llm(result, facts, on_chunk=on_chunk)
 
 
 def skeleton(previous: str | Path, year: int | None) -> DraftResult:

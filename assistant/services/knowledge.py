@@ -45,6 +45,9 @@ class Knowledge:
                 return self.kb.index(list(paths), kind=kind, prune=prune)
             return self.kb.index(list(paths), kind=kind, prune=prune, on_file=on_file)
 
+    def has_chunks(self, kind: str) -> bool:
+        return self.kb.docstore.count_chunks(kind=kind) > 0
+
     def pending(self) -> int:
         return self.kb.docstore.count_chunks(embedded=False)
 
