@@ -60,6 +60,7 @@ class Candidate:
     section: Section  # the section itself, or one made for a heading line / led paragraph
     position: float  # 0 (start of the document) … 1 (end)
     parent_role: str | None = None  # role of the level-1 section it sits in (set by the classifier)
+    parent_heading: str = ""  # that section's normalised heading (set by the classifier)
 
     @property
     def label(self) -> str:
@@ -134,6 +135,13 @@ def _split_heading_lines(paragraphs: list[Paragraph], last: int, *, need_body: b
         section = Section(level=0, number="", heading=p.text.strip(), line=p.line, paragraphs=paragraphs[i + 1:end])
         out.append(_make(section, 0, last))
     return out
+
+
+def paragraph_leads(section: Section) -> list[str]:
+    """The colon-ended leads of a section's own paragraphs ("存在的不足：……", "改进举措：……"): how a part
+    without numbered sub-parts separates what its heading combines."""
+    texts = ([section.inline_text] if section.inline_text else []) + [p.text for p in section.paragraphs]
+    return [m.group(1) for m in (_LEAD_RE.match(norm(t)) for t in texts) if m]
 
 
 def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) -> list[Candidate]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.rules.candidates import Candidate, collect
+from assistant.rules.candidates import Candidate, collect, paragraph_leads
 from assistant.rules.genre_schema import Genre, Role, norm
 from assistant.rules.title_reading import report_year, years_in
 
@@ -246,17 +246,24 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
 
 def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Genre) -> list[tuple[Role, float]]:
     """A combined heading ("五、不足之处和改进方向") whose sub-parts separate its roles ("（一）存在的问题",
-    "（二）下一步措施") covers each role only through a sub-part that names it: the heading alone is not the
-    content. Roles no sub-part names are dropped (their sub-part was removed, or never written)."""
-    if len(picked) < 2:
-        return picked
+    "（二）下一步措施", or paragraphs led by "存在的不足：" and "改进举措：") covers each role only through a
+    sub-part that names it: the heading alone is not the content. Roles no sub-part names are dropped (their
+    sub-part was removed, or never written). A heading naming one role firmly and announcing another only in
+    part ("对标找差距，明确下步着力点") is combined as well when a sub-part names the other."""
     subs = [norm(child.heading) for child in c.section.children]
     if not subs:  # sub-parts run into the heading or its text (a pasted page): "……打算（二）下一步打算2024年，……"
         subs = [m.group(1) for m in _SUB_HEADING_RE.finditer(c.heading + c.body)]
     if not subs:
+        subs = paragraph_leads(c.section)
+    if not subs or not picked:
         return picked
     named = {r.id for sub in subs for r, _ in heading_roles(sub, genre)}
-    if not named & {r.id for r, _ in picked}:
+    ids = {r.id for r, _ in picked}
+    announced = [(r, genre.weight("combined_part")) for r in genre.sections
+                 if r.id in named and r.id not in ids and r.nests
+                 and (r.heading_score(c.heading) > 0 or r.cue_count(c.heading) > 0)]
+    picked = picked + announced
+    if len(picked) < 2 or not named & {r.id for r, _ in picked}:
         return picked  # sub-parts are themes, not the combined roles: the heading covers them all
     kept = [(r, s) for r, s in picked if r.id in named]
     return kept or picked[:1]
@@ -265,14 +272,17 @@ def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Gen
 def _classify_deeper(deeper: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
     """Parts below the top (a theme's sub-section on the leader's duties, an unnumbered "有待改进的方面" after
     the last theme): a role on firm evidence only, and only when it differs from the part they sit in and is
-    not last year's work inside a plan part."""
+    not last year's work inside a plan part, unless the plan part's own heading announces it too ("对标找差距，
+    明确下步着力点" over "（一）薄弱环节及成因")."""
     genre = scorer.genre
     for c in deeper:
         picked, via = scorer.firm(c)
         planning = c.parent_role is not None and genre.role(c.parent_role).year_relation == "next"
         for role, score in picked:
             # Items of a plan part are named after what they plan ("（二）从严落实主体责任"): not last year's work.
-            if not role.nests or role.id == c.parent_role or (planning and role.year_relation == "previous"):
+            announced = role.heading_score(c.parent_heading) > 0 or role.cue_count(c.parent_heading) > 0
+            if not role.nests or role.id == c.parent_role or (
+                    planning and role.year_relation == "previous" and not announced):
                 continue
             if c.level > 0 and c.section.role is None:
                 c.section.role = role.id
@@ -352,8 +362,11 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     # The role of the outermost part each section and paragraph sits in.
     by_section = {id(s): c.section.role for c in top for s in c.section.iter()}
     by_line = {p.line: c.section.role for c in top for s in c.section.iter() for p in s.paragraphs}
+    heading_of = {id(s): c.heading for c in top for s in c.section.iter()}
+    heading_of_line = {p.line: c.heading for c in top for s in c.section.iter() for p in s.paragraphs}
     for c in deeper:
         c.parent_role = by_section.get(id(c.section)) or by_line.get(c.line)
+        c.parent_heading = heading_of.get(id(c.section)) or heading_of_line.get(c.line, "")
     _classify_deeper(deeper, scorer, hits)
     _classify_text(doc, genre, hits)
     _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits)
