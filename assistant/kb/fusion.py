@@ -32,6 +32,9 @@ class FusionParams:
     evidence: float = 0.5
     vote: float = 0.3
     pool: int = 50
+    # A question given the legal terms of its everyday words (query_terms.py): BM25 matches those terms in the
+    # articles, evidence of its own, so it votes with this weight even below `evidence`.
+    vote_with_terms: float = 0.1
 
 
 DEFAULT = FusionParams()
@@ -48,9 +51,11 @@ def squash(text: str) -> str:
 
 
 def fuse(dense: list[tuple[str, float]], bm25: list[tuple[str, float]], coverage: float,
-         params: FusionParams = DEFAULT, unembedded: set[str] | None = None) -> list[tuple[str, float]]:
-    """(chunk id, score in [0, 1]) best first. `coverage`: share of the query's terms in BM25's best hit;
-    `unembedded`: chunks that have no vector yet (dense cannot rank them, so BM25 alone does)."""
+         params: FusionParams = DEFAULT, unembedded: set[str] | None = None,
+         with_terms: bool = False) -> list[tuple[str, float]]:
+    """(chunk id, score in [0, 1]) best first. `coverage`: share of the user's query terms in BM25's best hit;
+    `unembedded`: chunks that have no vector yet (dense cannot rank them, so BM25 alone does); `with_terms`:
+    the query was given legal terms for its everyday words."""
     if not dense:
         return _normalised({cid: 1 / (RRF_K + r) for r, (cid, _) in enumerate(bm25, 1)}, 1.0)
     if not bm25:
@@ -62,7 +67,7 @@ def fuse(dense: list[tuple[str, float]], bm25: list[tuple[str, float]], coverage
         w_bm25 = params.bm25_min + (params.bm25_max - params.bm25_min) * coverage
     elif params.method == "dense_led":
         w_dense = 1.0
-        w_bm25 = params.vote if coverage >= params.evidence else 0.0
+        w_bm25 = params.vote if coverage >= params.evidence else (params.vote_with_terms if with_terms else 0.0)
         allowed = {cid for cid, _ in dense[: params.pool]}
     else:
         raise ValueError(f"unknown fusion {params.method}")

@@ -25,6 +25,7 @@ from assistant.kb.embeddings import CachedEmbeddings, VectorCache, embedder_id, 
 from assistant.kb.hits import Exemplar, Hit, SearchFilters
 from assistant.kb.indexer import Indexer, IndexReport
 from assistant.kb.keyword import KeywordIndex, Tokenizer
+from assistant.kb.query_terms import load_terms
 from assistant.kb.references import ArticleRefs
 from assistant.kb.rerank import Reranker
 from assistant.kb.search import Searcher
@@ -85,6 +86,7 @@ class KnowledgeBase:
         self.searcher = Searcher(self.docstore, self.keyword_index, self._vectors, lambda: self.embedder,
                                  self.refs, self.roles)
         self.searcher.reranker = Reranker.from_settings(settings)
+        self.searcher.terms = lambda: load_terms(settings.regulations_dir)
         self.shared = SharedRegistry(settings, self.docstore) if settings.chroma_host else None
         if self.shared is not None:
             self._vectors.after_write = self.shared.touch

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 from assistant.kb import fusion
 from assistant.kb.hits import Exemplar, Hit, SearchFilters
 from assistant.kb.keyword import KeywordIndex
+from assistant.kb.query_terms import TermTable, with_terms
 from assistant.kb.references import ArticleRefs
 from assistant.kb.rerank import TOP_N, Reranker
 from assistant.kb.store import DocStore, StoredChunk, VectorIndexError
@@ -46,6 +47,7 @@ class Searcher:
         self.roles = roles
         self.params = fusion.DEFAULT
         self.reranker: Reranker | None = None  # optional endpoint (rerank.py)
+        self.terms: Callable[[], TermTable] | None = None  # everyday words → legal terms (query_terms.py)
         self.warnings: list[str] = []  # problems the last search worked around (e.g. damaged vector index)
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | dict[str, Any] | None = None, *,
@@ -60,21 +62,35 @@ class Searcher:
             if f.kind in (None, "regulation"):
                 first += [(c, "article") for c in self.refs.resolve(query)]
             first += [(c, "verbatim") for c in self.verbatim(query, f)]
+        ranked_query = self._with_terms(query, f)
         kw_hits: list[tuple[str, float]] = []
         coverage = 0.0
         if mode in ("hybrid", "bm25"):
-            kw_hits, coverage = self.keyword().search(query, n_cand, f.keyword())
-        dense_hits = self._dense(query, n_cand, f) if mode in ("hybrid", "dense") else []
+            kw_hits, coverage = self.keyword().search(ranked_query, n_cand, f.keyword())
+            if ranked_query != query:  # evidence that the user wrote the text's own words: their words only
+                coverage = self.keyword().search(query, 1, f.keyword())[1]
+        dense_hits = self._dense(ranked_query, n_cand, f) if mode in ("hybrid", "dense") else []
         if mode == "bm25":
             ranked = fusion.fuse([], kw_hits, coverage, self.params)
         elif mode == "dense":
             ranked = fusion.fuse(dense_hits, [], 0.0, self.params)
         else:
             waiting = self.docstore.unembedded_among([cid for cid, _ in kw_hits]) if dense_hits else set()
-            ranked = fusion.fuse(dense_hits, kw_hits, coverage, self.params, waiting)
+            ranked = fusion.fuse(dense_hits, kw_hits, coverage, self.params, waiting, ranked_query != query)
         if self.reranker is not None and mode == "hybrid" and len(ranked) > 1:
             ranked = self._rerank(query, ranked)
         return self._collect(first, ranked, dict(dense_hits), dict(kw_hits), k, mode, max_per_doc)
+
+    def _with_terms(self, query: str, f: SearchFilters) -> str:
+        """A question about regulations, with the legal terms its everyday words stand for. Not for report
+        searches: the terms are the regulations' words ("用人单位"), and reports use the everyday ones."""
+        if self.terms is None or f.kind not in (None, "regulation"):
+            return query
+        try:
+            return with_terms(query, self.terms())
+        except ConfigError as err:
+            self.warnings.append(str(err))
+            return query
 
     def _rerank(self, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         head = ranked[:TOP_N]
