@@ -58,6 +58,13 @@ _BODY_STARTS = (
     "全面", "全力", "依托", "推行", "实施", "完成", "加大", "指导", "督促", "本人", "本年", "报告期内", "对标",
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进",
 )
+_FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
+_HEADING_AHEAD = re.compile(r"[^，。；：！？,;:!?\d]{2,30}?(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向"
+                            r"|思路|要点|重点)")
+# "因政府信息公开工作被申请行政复议、提起行政诉讼的情况": a heading that goes on to "的情况" ends there.
+_OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])")
+_LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
+_DE_TAIL = re.compile(r"的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
 _BAD_TAIL = set("的和与及并或等之在对把将被为从以向于是")
 _BAD_START = set("的了着过和与及等之性化们地得")
@@ -251,7 +258,8 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         kind = m.lastgroup if m.lastgroup in _LEVEL_OF else next(k for k in _LEVEL_OF if m.group(k))
         level = _LEVEL_OF[kind]
         value = cn_to_int(m.group("n" + ("u" if kind == "unit" else kind[1])) or "") or 0
-        if value != expected[level] and not (level == 1 and value == expected[1] + 1):
+        # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"
+        if value != expected[level] and not (level in (1, 2) and value == expected[level] + 1):
             continue
         p = m.start()
         q = p
@@ -259,9 +267,12 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
             q -= 1
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
             level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")
-        after_heading = (seg_level is not None and level > seg_level and value == 1 and p - seg_start <= _HEADING_MAX
+        # A table's last figure runs into the next part: "……采购总金额18650万元三、依申请公开政府信息办理情况".
+        after_figure = (level == 1 and value == expected[1] and q > start and _FIGURE_END.match(s[q - 1])
+                        and _HEADING_AHEAD.match(s, m.end()) is not None)
+        after_heading = (seg_level is not None and level > seg_level and value <= 2 and p - seg_start <= _HEADING_MAX
                          and not re.search(r"[。；：！？;:!?]", s[seg_start:p]))
-        if not (after_end or after_heading):
+        if not (after_end or after_heading or after_figure):
             continue
         cuts.add(p)
         expected[level] = value + 1
@@ -273,6 +284,9 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         k = _heading_end(s, body_at, end, starts, ends, names)
         if k is not None:
             cuts.add(k)
+    for m in _LEAD.finditer(s, start, end):
+        if not _INTRO_END.match(s, m.start(1)) and not re.search(r"如下|以下|下列", m.group(1)):
+            cuts.add(m.start(1))  # "……。整改方向：一是……": a paragraph led by a short phrase and a colon
 
 
 def _clause_stats(text: str) -> tuple[Counter[str], Counter[str]]:
@@ -302,7 +316,9 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
     if stop <= _HEADING_MAX and (stop == len(rest) or stop == (nxt.start() if nxt else -1)):
         return None  # a heading alone, or followed by a sub-heading: nothing to cut
     own_stop = stop <= _HEADING_MAX and rest[stop] in "。！？!?"
-    if own_stop and stop <= 24 and "，" not in rest[:stop]:
+    # "……的情况" / "……的事项" inside the run: where a heading of that shape ends ("其他需要报告的事项本年度……")
+    de_tail = next((t.end() for t in _DE_TAIL.finditer(rest, 0, min(stop, _HEADING_MAX)) if t.end() < stop), None)
+    if own_stop and stop <= 24 and "，" not in rest[:stop] and de_tail is None:
         return None  # "依法决策机制不断完善。修订……": an inline heading, ended by its own 。
     # "加强领导，狠抓落实。全年……" is a heading with its own 。: cutting it needs strong evidence.
     best, best_score = None, 3.99 if own_stop else 1.99
@@ -319,12 +335,20 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
         score = _opening_score(rest[k:], starts) + _ending_score(rest[:k], ends)
         if subjects and rest.startswith(subjects, k):
             score += 2  # the body opens with the issuer: "高新区管委会党组书记认真履行……"
-        if c in _BAD_TAIL or rest[:k].endswith(_BODY_STARTS):
+        if (c in _BAD_TAIL and not rest[:k].endswith(_HEAD_TAILS)) or rest[:k].endswith(_BODY_STARTS):
             score -= 3  # a heading does not end in a particle or in a verb that opens sentences ("牵头")
         if rest[k] in _BAD_START:
             score -= 3
         if c.isdigit() and rest[k].isdigit():
             continue
+        if rest[stop:stop + 1] in "：:" and 2 <= stop - k <= 8:
+            score += 1.5  # "问题与整改方向|存在的不足：一是……": the body opens with a short lead and a colon
+        if k == de_tail:
+            score += 1.5
+        elif rest[:k].endswith(("情况", "事项")):
+            score += 0.5  # the usual last word of a report's part heading ("……行政复议、行政诉讼情况")
+        if rest[k:k + 2] in _HEAD_TAILS or _OWN_TAIL_AHEAD.match(rest, k):
+            score -= 2  # "信息公开|工作被申请……的情况": the heading's own last word is still ahead
         if k < 4 or k - rest.rfind("，", 0, k) <= 4:
             score -= 1  # a heading (or its last clause) of one or two words is unlikely
         if k >= 2 and rest[k:k + 2] == rest[:2]:
