@@ -46,7 +46,7 @@ _HEAD_TAILS = (
     "发展", "基础", "责任", "目标", "任务", "要点", "部署", "重点", "方向", "进展", "效果", "作用", "活动", "质量",
     "队伍", "作风", "规范", "纠纷", "公开", "阵地", "职能", "事项", "概况", "格局", "氛围", "底线", "实效", "法治",
     "培训", "风险", "福祉", "意见", "建议", "价值观", "考虑", "化解", "增强", "突破", "提升", "落实", "推进", "完善",
-    "提高", "巩固", "优化", "健全", "见效", "有力", "有序", "明显", "显著", "振兴", "效能", "活力", "后劲", "信心", "环境", "渠道", "获得感", "智能化", "责任制",
+    "提高", "巩固", "优化", "健全", "见效", "有力", "有序", "明显", "显著", "振兴", "效能", "活力", "后劲", "信心", "渠道", "获得感", "智能化", "责任制", "取向", "导向",
 )
 _BODY_STARTS = (
     "一是", "首先", "我们", "我局", "我县", "我市", "我区", "我镇", "我委", "我办", "本局", "本单位", "全年", "今年",
@@ -63,6 +63,7 @@ _HEADING_AHEAD = re.compile(r"[^，。；：！？,;:!?\d]{2,30}?(?:情况|事�
                             r"|思路|要点|重点)")
 # "因政府信息公开工作被申请行政复议、提起行政诉讼的情况": a heading that goes on to "的情况" ends there.
 _OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])")
+_LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's 一、 and 二、 are further apart)
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
 _DE_TAIL = re.compile(r"的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
@@ -254,17 +255,25 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
     expected = {0: 1, 1: 1, 2: 1, 3: 1, 4: 1}
     seg_start, seg_level = start, None
     heads: list[tuple[int, int]] = []  # (position after the marker, segment start)
+    # A list numbered 一、二、三、 again inside a part ("办好十件民生实事……一、为老年人……。二、……"): its items
+    # go on from 一 whatever the part's own numbering expects next, so "三、" there is an item, not part three.
+    inner, last_item = 1, -_LIST_GAP
     for m in _MARKERS.finditer(s, start, end):
         kind = m.lastgroup if m.lastgroup in _LEVEL_OF else next(k for k in _LEVEL_OF if m.group(k))
         level = _LEVEL_OF[kind]
         value = cn_to_int(m.group("n" + ("u" if kind == "unit" else kind[1])) or "") or 0
-        # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"
-        if value != expected[level] and not (level in (1, 2) and value == expected[level] + 1):
-            continue
         p = m.start()
         q = p
         while q > start and s[q - 1].isspace():
             q -= 1
+        # (its 一、 may follow the list's own title: "……十件民生实事一、为老年人……")
+        if level == 1 and value == inner and (value == 1 or q == start or s[q - 1] in _SENT_END):
+            inner, previous, last_item = inner + 1, last_item, p
+            if value >= 3 or (value == 2 and p - previous <= _LIST_GAP):
+                continue
+        # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"
+        if value != expected[level] and not (level in (1, 2) and value == expected[level] + 1):
+            continue
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
             level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")
         # A table's last figure runs into the next part: "……采购总金额18650万元三、依申请公开政府信息办理情况".
@@ -278,6 +287,8 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         expected[level] = value + 1
         for deeper in range(level + 1, 5):
             expected[deeper] = 1
+        if level <= 1:
+            inner = 1
         seg_start, seg_level = p, level
         heads.append((m.end(), p))
     for body_at, _ in heads:
