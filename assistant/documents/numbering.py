@@ -89,6 +89,9 @@ def int_to_cn(n: int) -> str:
 
 _SP = r"[^\S\n]*"  # any whitespace but a newline (ASCII, full-width, no-break, en spaces)
 _L1_RE = re.compile(rf"^{_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<punct>[、，,.．]){_SP}")
+# 第一部分 — the outermost part in reports that number their parts so; read as the 一、 level. A heading
+# needs words after it ("第二部分 党政主要负责人履职情况"), and a sentence ("第一部分内容……。") is not one.
+_UNIT_RE = re.compile(rf"^{_SP}第(?P<num>[一二三四五六七八九十]{{1,3}})部分{_SP}[、：:]?{_SP}(?=[^。，；]{{2,40}}$)")
 _L2_RE = re.compile(
     rf"^{_SP}(?P<lb>[（(]){_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<rb>[）)]){_SP}(?P<punct>[、，,.．])?{_SP}"
 )
@@ -129,6 +132,9 @@ def heading_level(text: str) -> HeadingMark | None:
         num = to_halfwidth_digits(m["num"])
         ok = m["lb"] == "（" and m["rb"] == "）" and not m["punct"]
         return _mark(4, f"（{num}）", int(num), text, m, ok)
+    m = _UNIT_RE.match(text)
+    if m:
+        return _mark(1, f"第{m['num']}部分", cn_to_int(m["num"]) or 0, text, m, True)
     m = _L1_RE.match(text)
     if m:
         value = cn_to_int(m["num"])

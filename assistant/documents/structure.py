@@ -350,7 +350,8 @@ def _looks_like_sentence(text: str) -> bool:
 def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
     """Section tree by 层次序数. A deeper level directly under a shallower one becomes its child even when a
     level is skipped. A list that restarts at 一、 after a higher 一、-level number (an annex of 十件实事 inside the
-    body) nests under the current top-level part instead of starting new top-level parts."""
+    body, a table's rows) nests under the current top-level part instead of starting new top-level parts, until
+    a number continues the body's own sequence where the list's would not."""
     has_level1 = any(it.mark and it.mark.level == 1 for it in body)
     bare = {} if has_level1 else _bare_headings(body)
     preamble: list[Paragraph] = []
@@ -358,6 +359,7 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
     stack: list[tuple[int, Section]] = []  # (effective depth, section)
     restart_offset = 0
     last_top_value = 0
+    inner_next = 0  # the next number of the restarted list
 
     for idx, it in enumerate(body):
         if idx in bare:
@@ -380,11 +382,15 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
             continue
         heading, inline = split_inline_heading(mark.rest)
         sec = Section(level=mark.level, number=mark.number_text, heading=heading, line=it.line, inline_text=inline)
+        if mark.level == 1 and restart_offset and mark.value == last_top_value + 1 and mark.value != inner_next:
+            restart_offset = 0  # the list is over: the body's own numbering goes on ("四、" after a table's 一、…四、)
         if mark.level == 1 and restart_offset == 0:
             if mark.value == 1 and last_top_value > 1 and top:
-                restart_offset = 10
+                restart_offset, inner_next = 10, 2
             else:
                 last_top_value = mark.value
+        elif mark.level == 1 and mark.value == inner_next:
+            inner_next += 1
         depth = mark.level + restart_offset
         while stack and stack[-1][0] >= depth:
             stack.pop()

@@ -18,10 +18,14 @@ from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
 _SENTENCE_END = "。；！？"
+_COMPLETE_HEADING = ("情况", "事项", "问题", "打算", "安排")  # a heading ending so is whole, not broken over two lines
 _HEADING_LINE_PUNCT = "，。；：！？,;:!?"
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
+# "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
+# led in bold; it says what the paragraph is about.
+_SENTENCE_LEAD_RE = re.compile(r"^([^，。；：:！？“”《》]{4,20})。(?=.{20})")
 # A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
 # without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
 _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
@@ -79,9 +83,11 @@ def heading_text(section: Section) -> str:
     """The heading, rejoined with its tail when the heading was broken over two lines
     ("三、持续提升政府" / "治理效能和服务水平")."""
     heading = norm(section.heading)
-    if section.paragraphs and not section.inline_text and not any(c in heading for c in "，。；：,"):
+    if section.paragraphs and not section.inline_text and not any(c in heading for c in "，。；：,") \
+            and not heading.endswith(_COMPLETE_HEADING):
         nxt = norm(section.paragraphs[0].text)
-        if 0 < len(nxt) <= 16 and not any(c in nxt for c in _SENTENCE_END + "，,：:") and len(heading) <= 16:
+        if 0 < len(nxt) <= 16 and not any(c in nxt for c in _SENTENCE_END + "，,：:") and len(heading) <= 16 \
+                and not nxt.startswith("第"):  # "第二十条第（一）项": a table's label, not the heading's tail
             return heading + nxt
     return heading
 
@@ -149,7 +155,8 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) 
     out = []
     for p in paragraphs:
         text = norm(p.text)
-        leads = [m for m in (_LEAD_RE.match(text),) if m] + list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
+        leads = [m for m in (_LEAD_RE.match(text) or _SENTENCE_LEAD_RE.match(text),) if m]
+        leads += list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
             leads += [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
