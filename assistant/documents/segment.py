@@ -29,7 +29,7 @@ _MARKERS = re.compile(
     r"|(?P<l4>(?<!第)[（(](?P<n4>\d{1,2})[）)])"
     r"|(?P<unit>第(?P<nu>[一二三四五六七八九十]{1,3})部分)"
     r"|(?P<l1>(?<![一二三四五六七八九十第])(?P<n1>[一二三四五六七八九十]{1,3})、)"
-    r"|(?P<l3>(?<![\d.．])(?P<n3>\d{1,2})[.．、](?![\d.．]))"
+    r"|(?P<l3>(?<![\d.．])(?P<n3>\d{1,2})(?:[.．、](?![\d.．])|\.(?=(?:19|20)\d{2}年)))"
 )
 _LEVEL_OF = {"unit": 0, "l1": 1, "l2": 2, "l3": 3, "l4": 4}
 _INTRO_END = re.compile(r"(?:如下|以下|下列)[：:]")
@@ -46,7 +46,7 @@ _HEAD_TAILS = (
     "发展", "基础", "责任", "目标", "任务", "要点", "部署", "重点", "方向", "进展", "效果", "作用", "活动", "质量",
     "队伍", "作风", "规范", "纠纷", "公开", "阵地", "职能", "事项", "概况", "格局", "氛围", "底线", "实效", "法治",
     "培训", "风险", "福祉", "意见", "建议", "价值观", "考虑", "化解", "增强", "突破", "提升", "落实", "推进", "完善",
-    "提高", "巩固", "优化", "健全", "见效", "有力", "有序", "明显", "显著", "振兴", "效能", "活力", "后劲", "信心", "渠道", "获得感", "智能化", "责任制", "取向", "导向",
+    "提高", "巩固", "优化", "健全", "见效", "有力", "有序", "明显", "显著", "振兴", "效能", "活力", "后劲", "信心", "渠道", "获得感", "智能化", "责任制", "取向", "导向", "复议", "诉讼",
 )
 _BODY_STARTS = (
     "一是", "首先", "我们", "我局", "我县", "我市", "我区", "我镇", "我委", "我办", "本局", "本单位", "全年", "今年",
@@ -59,7 +59,7 @@ _BODY_STARTS = (
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进",
 )
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
-_HEADING_AHEAD = re.compile(r"[^，。；：！？,;:!?\d]{2,30}?(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向"
+_HEADING_AHEAD = re.compile(r"(?![一二三四五六七八九十])[^，。；：！？,;:!?\d]{2,30}?(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向"
                             r"|思路|要点|重点)")
 # "因政府信息公开工作被申请行政复议、提起行政诉讼的情况": a heading that goes on to "的情况" ends there.
 _OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])")
@@ -271,8 +271,10 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
             inner, previous, last_item = inner + 1, last_item, p
             if value >= 3 or (value == 2 and p - previous <= _LIST_GAP):
                 continue
-        # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"
-        if value != expected[level] and not (level in (1, 2) and value == expected[level] + 1):
+        # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"; and
+        # the first part found may have a later number when the text starts there ("五、存在的问题和……").
+        first_part = level == 1 and expected[1] == 1 and _HEADING_AHEAD.match(s, m.end()) is not None
+        if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part:
             continue
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
             level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")

@@ -26,6 +26,7 @@ _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问
 # "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
 # led in bold; it says what the paragraph is about.
 _SENTENCE_LEAD_RE = re.compile(r"^([^，。；：:！？“”《》]{4,20})。(?=.{20})")
+_SHORT_SENTENCE_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》、\d]{4,20})。(?=.{20})")
 # A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
 # without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
 _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
@@ -41,7 +42,7 @@ _MAX_SENTENCE_HEADS = 200
 _TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
 _RESEGMENTED = ("没有换行", "连在一起")
 _SENTENCE_HEAD_RE = re.compile(
-    r"(?:^|[。！？!?])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,14}?"
+    r"(?:^|[。！？!?])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,24}?"
     r"(?:情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因))"
     r"(?=[^，。；：:！？]{2})")
 
@@ -65,6 +66,7 @@ class Candidate:
     position: float  # 0 (start of the document) … 1 (end)
     parent_role: str | None = None  # role of the level-1 section it sits in (set by the classifier)
     parent_heading: str = ""  # that section's normalised heading (set by the classifier)
+    owner: Section | None = None  # for a led paragraph or heading line: the numbered section it sits in
 
     @property
     def label(self) -> str:
@@ -150,7 +152,8 @@ def paragraph_leads(section: Section) -> list[str]:
     return [m.group(1) for m in (_LEAD_RE.match(norm(t)) for t in texts) if m]
 
 
-def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) -> list[Candidate]:
+def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
+                    owner: Section | None = None) -> list[Candidate]:
     """Paragraphs led by a short phrase and a colon, and phrases standing as a heading inside a paragraph."""
     out = []
     for p in paragraphs:
@@ -159,12 +162,18 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False) 
         leads += list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
-            leads += [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
+            heads = [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
+                     if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
+            seen |= {m.start(1) for m in heads}
+            # short sentences of their own that led a paragraph before the breaks were lost
+            heads += [m for m in islice(_SHORT_SENTENCE_RE.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
+            leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
         for m in leads:
             body = text[m.end():m.end() + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
             section = Section(level=0, number="", heading=m.group(1), line=p.line, inline_text=body)
             out.append(_make(section, -1, last))
+            out[-1].owner = owner
     return out
 
 
@@ -214,5 +223,5 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
                 deeper.append(_make(sub, sub.level, last))
             deeper += _split_heading_lines(sub.paragraphs, last)
             inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
-            deeper += _led_paragraphs(inline + sub.paragraphs, last, flat)
+            deeper += _led_paragraphs(inline + sub.paragraphs, last, flat, owner=sub)
     return top, deeper

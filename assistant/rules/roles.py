@@ -365,8 +365,10 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     heading_of = {id(s): c.heading for c in top for s in c.section.iter()}
     heading_of_line = {p.line: c.heading for c in top for s in c.section.iter() for p in s.paragraphs}
     for c in deeper:
-        c.parent_role = by_section.get(id(c.section)) or by_line.get(c.line)
-        c.parent_heading = heading_of.get(id(c.section)) or heading_of_line.get(c.line, "")
+        # By section first: in a text re-segmented from one line every paragraph is on line 1.
+        key = id(c.owner) if c.owner is not None else id(c.section)
+        c.parent_role = by_section.get(key) or by_line.get(c.line)
+        c.parent_heading = heading_of.get(key) or heading_of_line.get(c.line, "")
     _classify_deeper(deeper, scorer, hits)
     _classify_text(doc, genre, hits)
     _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits)
