@@ -182,7 +182,8 @@ def _title_end(s: str, pos: int, *, strict: bool = False) -> int | None:
         if r and not re.search(r"如下|以下|报告|现将|的", r.group(0)) and not _GENRE_RE.search(r.group(0)):
             return e
     for e in ends:
-        if _opening_score(s[e:e + 8], Counter()) > 0 or (s[e:e + 1] in "（(" and not strict):
+        if _opening_score(s[e:e + 8], Counter()) > 0 or (s[e:e + 1] in "（(" and not strict) or (
+                not strict and s.startswith(("一、", "第一部分"), e)):  # the first part runs into the title
             return e
     if strict:
         return None
@@ -267,7 +268,7 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         while q > start and s[q - 1].isspace():
             q -= 1
         # (its 一、 may follow the list's own title: "……十件民生实事一、为老年人……")
-        if level == 1 and value == inner and (value == 1 or q == start or s[q - 1] in _SENT_END):
+        if level == 1 and value == inner and expected[1] >= 2 and (value == 1 or q == start or s[q - 1] in _SENT_END):
             inner, previous, last_item = inner + 1, last_item, p
             if value >= 3 or (value == 2 and p - previous <= _LIST_GAP):
                 continue
