@@ -274,13 +274,14 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
                 continue
         # One number may be missing (a part deleted, or never written): "四、存在问题与下步工作（二）2025年……"; and
         # the first part found may have a later number when the text starts there ("五、存在的问题和……").
-        first_part = level == 1 and expected[1] == 1 and _HEADING_AHEAD.match(s, m.end()) is not None
+        first_part = level == 1 and expected[1] == 1 and s[m.end():m.end() + 1] not in "一二三四五六七八九十" and (
+            _HEADING_AHEAD.match(s, m.end()) is not None or q == start or s[q - 1] in _SENT_END)
         if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part:
             continue
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
             level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")
         # A table's last figure runs into the next part: "……采购总金额18650万元三、依申请公开政府信息办理情况".
-        after_figure = (level == 1 and value == expected[1] and q > start and _FIGURE_END.match(s[q - 1])
+        after_figure = (level <= 1 and value == expected[level] and q > start and _FIGURE_END.match(s[q - 1])
                         and _HEADING_AHEAD.match(s, m.end()) is not None)
         after_heading = (seg_level is not None and level > seg_level and value <= 2 and p - seg_start <= _HEADING_MAX
                          and not re.search(r"[。；：！？;:!?]", s[seg_start:p]))
@@ -334,6 +335,8 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
     de_tail = next((t.end() for t in _DE_TAIL.finditer(rest, 0, min(stop, _HEADING_MAX)) if t.end() < stop), None)
     if own_stop and stop <= 24 and "，" not in rest[:stop] and de_tail is None:
         return None  # "依法决策机制不断完善。修订……": an inline heading, ended by its own 。
+    if rest.startswith("其他") and _opening_score(rest[2:], starts) > 0:
+        return at + 2  # "五、其他本年度……": the one part heading that is a single word
     # "加强领导，狠抓落实。全年……" is a heading with its own 。: cutting it needs strong evidence.
     best, best_score = None, 3.99 if own_stop else 1.99
     subjects = tuple(n[:3] for n in names if len(n) >= 3)

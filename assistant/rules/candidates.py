@@ -25,8 +25,12 @@ _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
 # "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
 # led in bold; it says what the paragraph is about.
-_SENTENCE_LEAD_RE = re.compile(r"^([^，。；：:！？“”《》]{4,20})。(?=.{20})")
-_SHORT_SENTENCE_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》、\d]{4,20})。(?=.{20})")
+_ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
+_ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
+# Not an item of a list ("三要在从严自律上下功夫。"): that says what one item is about, not the part.
+_ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
+_SENTENCE_LEAD_RE = re.compile(rf"^{_ITEM}([^，。；：:！？“”《》]{{4,20}})。(?=.{{20}})")
+_SHORT_SENTENCE_RE = re.compile(rf"(?:^|[。！？]){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
 # A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
 # without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
 _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
@@ -46,6 +50,12 @@ _SENTENCE_HEAD_RE = re.compile(
     r"(?:情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因))"
     r"(?=[^，。；：:！？]{2})")
 
+
+# A heading found that way may go on with more heading nouns: "……工作" + "举措及成效", "不足" + "和2021年工作安排".
+_YEAR_START_RE = re.compile(r"(?:19|20)\d{2}年")  # a heading that opens with its year, not a sentence
+_HEAD_MORE_RE = re.compile(
+    r"(?:及|和|与|、)?(?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{0,4}?"
+    r"(?:情况|工作|任务|问题|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因)")
 
 # In such a text, a numbered part the re-segmenting missed (it follows a table's last figure, not a sentence
 # end: "……86420三、收到和处理政府信息公开申请情况本年新收……") is an outermost part in its own right. Not a
@@ -132,15 +142,19 @@ def _make(section: Section, level: int, last: int) -> Candidate:
                      section=section, position=section.line / last if last else 0.0)
 
 
-def _split_heading_lines(paragraphs: list[Paragraph], last: int, *, need_body: bool = True) -> list[Candidate]:
-    """Heading lines among a run of paragraphs, each with the paragraphs under it up to the next one."""
+def _split_heading_lines(paragraphs: list[Paragraph], last: int, *, need_body: bool = True,
+                         after: list[Section] | None = None) -> list[Candidate]:
+    """Heading lines among a run of paragraphs, each with the paragraphs under it up to the next one. `after`:
+    numbered sections that follow the run, which belong to its last heading line ("2022年工作打算" over
+    "（一）……（四）……" at the end of the last numbered part)."""
     marks = [i for i, p in enumerate(paragraphs) if is_heading_line(p.text)
-             and (not need_body or i + 1 < len(paragraphs))]
+             and (not need_body or i + 1 < len(paragraphs) or after)]
     out = []
     for n, i in enumerate(marks):
         end = marks[n + 1] if n + 1 < len(marks) else len(paragraphs)
         p = paragraphs[i]
-        section = Section(level=0, number="", heading=p.text.strip(), line=p.line, paragraphs=paragraphs[i + 1:end])
+        section = Section(level=0, number="", heading=p.text.strip(), line=p.line, paragraphs=paragraphs[i + 1:end],
+                          children=list(after or []) if n == len(marks) - 1 else [])
         out.append(_make(section, 0, last))
     return out
 
@@ -158,7 +172,8 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
     out = []
     for p in paragraphs:
         text = norm(p.text)
-        leads = [m for m in (_LEAD_RE.match(text) or _SENTENCE_LEAD_RE.match(text),) if m]
+        leads = [m for m in (_LEAD_RE.match(text) or _ASPECT_LEAD_RE.match(text) or _SENTENCE_LEAD_RE.match(text),)
+                 if m]
         leads += list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
@@ -166,12 +181,17 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                      if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
-            heads += [m for m in islice(_SHORT_SENTENCE_RE.finditer(text), _MAX_SENTENCE_HEADS)
+            heads += [m for rx in (_SHORT_SENTENCE_RE, _ASPECT_RE) for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
         for m in leads:
-            body = text[m.end():m.end() + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
-            section = Section(level=0, number="", heading=m.group(1), line=p.line, inline_text=body)
+            heading, end = m.group(1), m.end()
+            if m.re is _SENTENCE_HEAD_RE:  # "2020年主要工作|举措及成效", "存在的不足|和2021年工作安排"
+                while (more := _HEAD_MORE_RE.match(text, end)) is not None and (
+                        _YEAR_START_RE.match(heading) or more.group(0)[0] in "及和与、"):
+                    heading, end = heading + more.group(0), more.end()
+            body = text[end:end + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
+            section = Section(level=0, number="", heading=heading, line=p.line, inline_text=body)
             out.append(_make(section, -1, last))
             out[-1].owner = owner
     return out
@@ -221,7 +241,7 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
         for sub in s.iter():
             if sub is not s:
                 deeper.append(_make(sub, sub.level, last))
-            deeper += _split_heading_lines(sub.paragraphs, last)
+            deeper += _split_heading_lines(sub.paragraphs, last, after=sub.children)
             inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
             deeper += _led_paragraphs(inline + sub.paragraphs, last, flat, owner=sub)
     return top, deeper
