@@ -61,12 +61,14 @@ DEVSET2 = ROOT / "benchmarks" / "check_devset2"  # written after the first holdo
 DEVSET3 = ROOT / "benchmarks" / "check_devset3"
 # Written after that by other hands again; run once as the holdout, then tuned on.
 DEVSET4 = ROOT / "benchmarks" / "check_devset4"
-# And once more: the untouched holdout the targets are measured on.
+# And again; run once as the holdout, then tuned on.
 DEVSET5 = ROOT / "benchmarks" / "check_devset5"
-HOLDOUT = "devset5-holdout5"
+# Once more: the untouched holdout the targets are measured on.
+DEVSET6 = ROOT / "benchmarks" / "check_devset6"
+HOLDOUT = "devset6-holdout6"
 DOCS = ROOT / "docs" / "benchmarks.md"
 CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset2-tune", "devset-holdout", "devset3-holdout3",
-           "devset4-holdout4", HOLDOUT)
+           "devset4-holdout4", "devset5-holdout5", HOLDOUT)
 TUNE_CORPORA = tuple(c for c in CORPORA if c != HOLDOUT)
 FORMS: dict[str, Callable[[str], str]] = {"original": lambda text: text, **GENERATORS}
 Span = tuple[int, int]  # first line, line after the last (1-based)
@@ -164,7 +166,7 @@ def load_cases(corpora: tuple[str, ...]) -> list[Case]:
         for path in sorted(GOV_REPORTS.glob("*.txt")):
             out.append(Case(path.name, "gov-work-reports", _text_of(path), "政府工作报告"))
     for prefix, folder in (("devset", DEVSET), ("devset2", DEVSET2), ("devset3", DEVSET3), ("devset4", DEVSET4),
-                           ("devset5", DEVSET5)):
+                           ("devset5", DEVSET5), ("devset6", DEVSET6)):
         manifest = folder / "manifest.yaml"
         if not manifest.exists():
             continue

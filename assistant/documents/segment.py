@@ -56,13 +56,14 @@ _BODY_STARTS = (
     "同时", "此外", "其中", "共计", "累计", "先后", "切实", "扎实", "着力", "注重", "始终", "进一步", "聚焦", "紧扣",
     "高度重视", "一方面", "主动", "及时", "统筹", "县政府", "市政府", "区政府", "各级", "各部门", "党组", "局党组",
     "全面", "全力", "依托", "推行", "实施", "完成", "加大", "指导", "督促", "本人", "本年", "报告期内", "对标",
-    "做好", "落实", "依据", "依照", "恳请", "当前", "推进",
+    "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告",
 )
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
 _HEADING_AHEAD = re.compile(r"(?![一二三四五六七八九十])[^，。；：！？,;:!?\d]{2,30}?(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向"
                             r"|思路|要点|重点)")
 # "因政府信息公开工作被申请行政复议、提起行政诉讼的情况": a heading that goes on to "的情况" ends there.
-_OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])")
+_OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])"
+                             r"|[^，。；：！？\d（(]{1,10}(?:情况|事项)(?=[^，。；：！？]{0,2}[｜|（(第])")
 _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's 一、 and 二、 are further apart)
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
 _DE_TAIL = re.compile(r"的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)")
@@ -319,14 +320,14 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
                  names: list[str] = ()) -> int | None:
     """Where the heading that starts at `at` ends when it runs into its body with nothing between them."""
     rest = s[at:min(limit, at + 200)]
-    stop = next((i for i, c in enumerate(rest) if c in "。！？；：!?;:|"), len(rest))
+    stop = next((i for i, c in enumerate(rest) if c in "。！？；：!?;:|｜"), len(rest))
     nxt = _MARKERS.search(rest)
     if nxt and nxt.start() < stop:
         stop = nxt.start()
     enum = _ENUM.search(rest, 2, min(stop, _HEADING_MAX))
     if enum and rest[enum.start() - 1] not in _SENT_END + "，、,":
         return at + enum.start()  # "……的主要安排一是强化学法用法，"
-    if stop < len(rest) and rest[stop] == "|" and stop <= _HEADING_MAX:
+    if stop < len(rest) and rest[stop] in "|｜" and stop <= _HEADING_MAX:
         return at + stop  # a heading followed by a table
     if stop <= _HEADING_MAX and (stop == len(rest) or stop == (nxt.start() if nxt else -1)):
         return None  # a heading alone, or followed by a sub-heading: nothing to cut

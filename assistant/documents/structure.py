@@ -416,9 +416,10 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
     found: dict[int, int] = {}
     for idx, it in enumerate(body[:-1]):
         text = it.text
-        if it.mark or len(text) > 20 or len(text) < 4 or _has_punct(text, _PUNCT + "“”《》（）()—"):
+        # "、" joins the parts of a heading ("存在的主要问题、改进情况及其他需要报告的事项"); other marks make a sentence
+        if it.mark or len(text) > 24 or len(text) < 4 or _has_punct(text, _PUNCT.replace("、", "") + "“”《》（）()—"):
             continue
-        if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求)$", text):
+        if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):
             continue
         nxt = body[idx + 1]
         if not (nxt.mark or len(nxt.text) > 20 or _has_punct(nxt.text, "。；！？")):

@@ -257,7 +257,14 @@ def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Gen
         subs = paragraph_leads(c.section)
     if not subs or not picked:
         return picked
-    named = {r.id for sub in subs for r, _ in heading_roles(sub, genre)}
+    by_sub = [{r.id for r, _ in heading_roles(sub, genre)} for sub in subs]
+    if all(by_sub) and not any(r.id in ids for r, _ in picked for ids in by_sub) \
+            and not c.section.paragraphs and not c.section.inline_text \
+            and all(r.year_relation != "next" for r, _ in picked):
+        # "一、履职尽责情况" holding only "（一）坚持学习不放松": the heading is a container whose own part is gone.
+        # (A plan part's items are named after what they plan: "（二）从严落实主体责任" — not so.)
+        return []
+    named = set().union(*by_sub)
     ids = {r.id for r, _ in picked}
     announced = [(r, genre.weight("combined_part")) for r in genre.sections
                  if r.id in named and r.id not in ids and r.nests
