@@ -10,6 +10,7 @@ Environment variables (they win over the config file):
                                   OpenAI-compatible embeddings instead of the bundled e5 model
   CHROMA_HOST / CHROMA_PORT       use a Chroma server instead of the embedded store
   ASSISTANT_RERANK_BASE_URL / ASSISTANT_RERANK_MODEL        optional /v1/rerank endpoint for search
+  ASSISTANT_QUERY_REWRITE=1                                 the LLM adds legal terms to regulation questions
 
 The config file uses the field names below (`home = "/data/gongwen"`, `llm_base_url = "http://…/v1"`).
 Only the variables named in `validation_alias` are read from the environment: a field called `home` must never
@@ -82,6 +83,9 @@ class Settings(BaseSettings):
     # Optional reranker in the /v1/rerank convention (vLLM, Xinference, TEI); off unless the URL is set.
     rerank_base_url: str | None = Field(None, validation_alias="ASSISTANT_RERANK_BASE_URL")
     rerank_model: str | None = Field(None, validation_alias="ASSISTANT_RERANK_MODEL")
+    # Optional: the drafting model (llm_*) turns a question about regulations into the regulations' own terms
+    # before search. Off unless set, and only with an LLM endpoint configured.
+    query_rewrite: bool = Field(False, validation_alias="ASSISTANT_QUERY_REWRITE")
 
     # Input files larger than this are refused before reading (documents.read_document).
     max_file_mb: float = Field(20.0, validation_alias="ASSISTANT_MAX_FILE_MB")

@@ -81,3 +81,73 @@ def test_report_searches_keep_the_question_as_asked(labour_kb):
     finally:
         labour_kb.searcher.terms = saved
     assert with_table  # the samples hold such sections
+
+
+# --- optional: the office's model rewrites the question (ASSISTANT_QUERY_REWRITE=1) -------------------------
+
+QUESTION = "入职半年了老板一直拖着不签合同，我能要什么赔偿"  # as asked, BM25 ranks the civil code's contract articles
+GOLD = ("中华人民共和国劳动合同法", "第八十二条")
+
+
+@pytest.fixture
+def rewrite_kb(tmp_path, server):
+    regulations = PROJECT_ROOT.parent / "shared" / "corpus" / "regulations"
+    if not (regulations / LABOUR).exists():
+        pytest.skip(f"needs the regulation texts in {regulations} (../shared)")
+    from assistant.services.knowledge import Knowledge
+
+    def open_with(**env):
+        settings = Settings(home=tmp_path / "home", embedder="hash", OPENAI_BASE_URL=server.base_url,
+                            ASSISTANT_LLM_MODEL="fake-model", ASSISTANT_LLM_MAX_RETRIES=0, **env)
+        kb = KnowledgeBase.open(settings, auto_samples=False)
+        kb.searcher.terms = None  # the bundled table off: the rewriting's own effect
+        return Knowledge(kb)
+
+    opened = []
+
+    def factory(**env):
+        opened.append(open_with(**env))
+        return opened[-1]
+
+    yield factory
+    for k in opened:
+        k.close()
+
+
+def _regulations(knowledge, query):
+    return [(h.title, h.article) for h in knowledge.search(query, k=5, kind="regulation", mode="bm25", per_doc=None)]
+
+
+def test_the_models_terms_find_the_article_and_the_question_is_sent_as_data(rewrite_kb, server):
+    from openai_server import Reply
+
+    knowledge = rewrite_kb(ASSISTANT_QUERY_REWRITE="1")
+    regulations = PROJECT_ROOT.parent / "shared" / "corpus" / "regulations"
+    assert not knowledge.index([regulations / LABOUR, regulations / CIVIL], kind="regulation").failed
+    server.enqueue(Reply(text="用人单位 未订立书面劳动合同 二倍工资\n（以上为法规用语）"))
+    assert GOLD in _regulations(knowledge, QUESTION)
+    sent = server.chat_requests()[-1].text_of("user")
+    assert "<问题" in sent and QUESTION in sent  # inside its data tag, with the instruction not to obey it
+    assert len(server.chat_requests()) == 1
+    _regulations(knowledge, QUESTION)  # the same question again: answered from the cache
+    assert len(server.chat_requests()) == 1
+
+
+def test_without_the_setting_nothing_is_sent_and_the_question_is_ranked_as_asked(rewrite_kb, server):
+    knowledge = rewrite_kb()
+    regulations = PROJECT_ROOT.parent / "shared" / "corpus" / "regulations"
+    assert not knowledge.index([regulations / LABOUR, regulations / CIVIL], kind="regulation").failed
+    assert GOLD not in _regulations(knowledge, QUESTION)
+    assert server.chat_requests() == []
+
+
+def test_a_failing_model_leaves_the_search_as_it_was_with_a_warning(rewrite_kb, server):
+    from openai_server import Reply
+
+    knowledge = rewrite_kb(ASSISTANT_QUERY_REWRITE="1")
+    regulations = PROJECT_ROOT.parent / "shared" / "corpus" / "regulations"
+    assert not knowledge.index([regulations / LABOUR, regulations / CIVIL], kind="regulation").failed
+    server.enqueue(Reply.error(500, "model crashed", err_type="server_error"))
+    as_asked = _regulations(knowledge, QUESTION)
+    assert as_asked and GOLD not in as_asked
+    assert any("检索改写未用上" in w for w in knowledge.kb.warnings)

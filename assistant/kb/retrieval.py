@@ -220,8 +220,8 @@ class KnowledgeBase:
 
     # --- reading ----------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, filters: SearchFilters | dict[str, Any] | None = None, *,
-               mode: str = "hybrid", max_per_doc: int | None = 2) -> list[Hit]:
-        return self.searcher.search(query, k, filters, mode=mode, max_per_doc=max_per_doc)
+               mode: str = "hybrid", max_per_doc: int | None = 2, extra: str = "") -> list[Hit]:
+        return self.searcher.search(query, k, filters, mode=mode, max_per_doc=max_per_doc, extra=extra)
 
     def resolve_article_refs(self, query: str):
         return self.refs.resolve(query)

@@ -51,8 +51,9 @@ class Searcher:
         self.warnings: list[str] = []  # problems the last search worked around (e.g. damaged vector index)
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | dict[str, Any] | None = None, *,
-               mode: str = "hybrid", max_per_doc: int | None = 2) -> list[Hit]:
-        """Top-k chunks for `query` (mode hybrid | dense | bm25); at most `max_per_doc` per document."""
+               mode: str = "hybrid", max_per_doc: int | None = 2, extra: str = "") -> list[Hit]:
+        """Top-k chunks for `query` (mode hybrid | dense | bm25); at most `max_per_doc` per document. `extra`:
+        more words to rank by (a rewriting of the question); references and quotes come from `query` alone."""
         query = check_query(query, k, mode)
         f = SearchFilters.coerce(filters, self.roles() if filters and _get(filters, "role") else None)
         n_cand = max(CANDIDATES, 4 * k)
@@ -63,6 +64,8 @@ class Searcher:
                 first += [(c, "article") for c in self.refs.resolve(query)]
             first += [(c, "verbatim") for c in self.verbatim(query, f)]
         ranked_query = self._with_terms(query, f)
+        if extra.strip():
+            ranked_query = f"{ranked_query}；{extra.strip()[:MAX_QUERY_CHARS]}"
         kw_hits: list[tuple[str, float]] = []
         coverage = 0.0
         if mode in ("hybrid", "bm25"):
