@@ -63,12 +63,14 @@ DEVSET3 = ROOT / "benchmarks" / "check_devset3"
 DEVSET4 = ROOT / "benchmarks" / "check_devset4"
 # And again; run once as the holdout, then tuned on.
 DEVSET5 = ROOT / "benchmarks" / "check_devset5"
-# Once more: the untouched holdout the targets are measured on.
+# Once more; run once as the holdout, then tuned on.
 DEVSET6 = ROOT / "benchmarks" / "check_devset6"
-HOLDOUT = "devset6-holdout6"
+# The last one written: the untouched holdout the targets are measured on.
+DEVSET7 = ROOT / "benchmarks" / "check_devset7"
+HOLDOUT = "devset7-holdout7"
 DOCS = ROOT / "docs" / "benchmarks.md"
 CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset2-tune", "devset-holdout", "devset3-holdout3",
-           "devset4-holdout4", "devset5-holdout5", HOLDOUT)
+           "devset4-holdout4", "devset5-holdout5", "devset6-holdout6", HOLDOUT)
 TUNE_CORPORA = tuple(c for c in CORPORA if c != HOLDOUT)
 FORMS: dict[str, Callable[[str], str]] = {"original": lambda text: text, **GENERATORS}
 Span = tuple[int, int]  # first line, line after the last (1-based)
@@ -166,7 +168,7 @@ def load_cases(corpora: tuple[str, ...]) -> list[Case]:
         for path in sorted(GOV_REPORTS.glob("*.txt")):
             out.append(Case(path.name, "gov-work-reports", _text_of(path), "政府工作报告"))
     for prefix, folder in (("devset", DEVSET), ("devset2", DEVSET2), ("devset3", DEVSET3), ("devset4", DEVSET4),
-                           ("devset5", DEVSET5), ("devset6", DEVSET6)):
+                           ("devset5", DEVSET5), ("devset6", DEVSET6), ("devset7", DEVSET7)):
         manifest = folder / "manifest.yaml"
         if not manifest.exists():
             continue

@@ -137,6 +137,12 @@ def _head_cuts(s: str, cuts: set[int], names: list[str], *, strict: bool = False
     breaks)."""
     pos = 0
     m = _DOC_NO_CORE.search(s, 0, 160)
+    before = s[:m.start()] if m else ""
+    genre_end = max((g.end() for g in _GENRE_RE.finditer(before)), default=0)
+    if m and "关于" in before and genre_end > 0 and re.fullmatch(r"[^\s，。；：]{0,8}", before[genre_end:]):
+        # "关于……的报告霁高管〔2026〕4号……": the title came first and the 发文字号 after it
+        cuts.update((genre_end, m.end()))
+        return m.end(), True
     if m:
         mark_end = s.rfind("文件", 0, m.start())
         org_start = mark_end + 2 if mark_end >= 0 else max(0, m.start() - 10)

@@ -422,8 +422,9 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
         if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):
             continue
         nxt = body[idx + 1]
-        if not (nxt.mark or len(nxt.text) > 20 or _has_punct(nxt.text, "。；！？")):
-            continue  # a heading is followed by body text or numbered headings, not by another short line
+        table = bool(re.match(r"第[一二三四五六七八九十百\d]{1,6}条", nxt.text)) or any(c in nxt.text for c in "\t|｜")
+        if not (nxt.mark or len(nxt.text) > 20 or _has_punct(nxt.text, "。；！？") or table):
+            continue  # a heading is followed by body text, numbered headings or a table, not by another short line
         found[idx] = 1
     return found if len(found) >= 2 else {}
 

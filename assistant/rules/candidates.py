@@ -25,7 +25,11 @@ _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
 # "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
 # led in bold; it says what the paragraph is about.
+# "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……": a long lead naming a part
+_LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项))[：:]")
 _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
+# "……行政事业性收费\t0收到和处理政府信息公开申请情况申请人情况……": a part heading right after a table's last cell
+_AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》（）()、\d\t｜|]{6,28}?(?:情况|事项))")
 _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
 # Not an item of a list ("三要在从严自律上下功夫。"): that says what one item is about, not the part.
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
@@ -172,8 +176,8 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
     out = []
     for p in paragraphs:
         text = norm(p.text)
-        leads = [m for m in (_LEAD_RE.match(text) or _ASPECT_LEAD_RE.match(text) or _SENTENCE_LEAD_RE.match(text),)
-                 if m]
+        leads = [m for m in (_LEAD_RE.match(text) or _LONG_LEAD_RE.match(text) or _ASPECT_LEAD_RE.match(text)
+                             or _SENTENCE_LEAD_RE.match(text),) if m]
         leads += list(islice(_EMBEDDED_RE.finditer(text), _MAX_EMBEDDED))
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
@@ -181,7 +185,8 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                      if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
-            heads += [m for rx in (_SHORT_SENTENCE_RE, _ASPECT_RE) for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
+            heads += [m for rx in (_SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE)
+                      for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
         for m in leads:
