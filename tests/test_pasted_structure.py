@@ -151,3 +151,28 @@ def test_a_combined_part_split_by_colon_leads_loses_the_role_whose_lead_is_delet
 def test_a_township_titles_its_report_fazhi_jianshe_and_it_is_still_the_annual_report():
     text = PARTS.replace("示例县2024年法治政府建设年度报告", "示例镇2024年法治建设工作总结")
     assert check(text).genre["name"] == "法治政府建设年度报告"
+
+
+LEADS = """示例县信访局2024年度法治政府建设工作报告
+
+2024年，县信访局深入贯彻《信访工作条例》，推进信访工作法治化，现将有关情况报告如下。
+
+主要举措和成效：全年受理群众信访事项1260件，按期办结率99.2%，网上信访占比提高到68%。
+
+不足及原因：一是部分乡镇依法分类处理信访诉求不够规范；二是基层信访干部法律素养有待提高，原因是培训覆盖面不够。
+
+局长履行第一责任人职责情况：局长带头学习《信访工作条例》，主持专题会议研究法治建设4次，带头接访下访12次。
+
+2025年工作打算：一是开展信访工作法治化示范创建；二是健全依法分类处理清单；三是加强信访干部法治培训。
+
+示例县信访局
+
+2025年1月16日
+"""
+
+
+@pytest.mark.parametrize("flat", [False, True])
+def test_parts_led_by_a_phrase_and_a_colon_are_found_with_or_without_line_breaks(flat):
+    report = check(LEADS, flat)
+    assert {r: s for r, s in status(report).items() if r != "other"} == {
+        "measures": "found", "shortcomings": "found", "first_responsible": "found", "next_year": "found"}

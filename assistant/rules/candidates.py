@@ -30,6 +30,8 @@ _LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不�
 _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
 # "……行政事业性收费\t0收到和处理政府信息公开申请情况申请人情况……": a part heading right after a table's last cell
 _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》（）()、\d\t｜|]{6,28}?(?:情况|事项))")
+# "……。不足及原因：一是……", "……。2025年工作打算：一是……": a colon lead whose paragraph break was lost
+_COLON_LEAD_RE = re.compile(r"(?:^|[。！？!?；])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,30})[：:]")
 _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
 # Not an item of a list ("三要在从严自律上下功夫。"): that says what one item is about, not the part.
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
@@ -185,7 +187,7 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                      if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
-            heads += [m for rx in (_SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE)
+            heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE)
                       for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
@@ -220,6 +222,11 @@ def _inline_parts(doc: OfficialDocument, last: int) -> list[Candidate]:
     return out
 
 
+def is_resegmented(doc: OfficialDocument) -> bool:
+    """Whether reading re-segmented a text that had lost its line breaks (documents/cleanup.py notes it)."""
+    return any(mark in note for note in doc.normalized for mark in _RESEGMENTED)
+
+
 def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     """(top-level candidates, deeper candidates) of a document. Top level: the outermost numbered sections;
     when no section has an 一、-level number, the preamble's heading lines come first (they own the numbered
@@ -227,7 +234,7 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     last = max([p.line for p in doc.paragraphs] + [s.line for s in doc.iter_sections()] + [1])
     # Reading re-segmented a text without line breaks (documents/cleanup.py says so in doc.normalized): its
     # unnumbered headings are still run into their text, whatever the length of the paragraph they ended in.
-    flat = any(mark in note for note in doc.normalized for mark in _RESEGMENTED)
+    flat = is_resegmented(doc)
     top = [_make(s, s.level, last) for s in doc.sections]
     deeper: list[Candidate] = []
     preamble_lines = _split_heading_lines(list(doc.preamble), last, need_body=False)

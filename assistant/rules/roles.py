@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.models import OfficialDocument, Paragraph, Section
-from assistant.rules.candidates import Candidate, collect, paragraph_leads
+from assistant.rules.candidates import Candidate, collect, is_resegmented, paragraph_leads
 from assistant.rules.genre_schema import Genre, Role, norm
 from assistant.rules.title_reading import report_year, years_in
 
@@ -82,6 +82,7 @@ _COMING_YEAR_RE = re.compile(r"明年|来年|次年|下一?年度?|新的?一年
 _SUB_HEADING_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）([^，。；：:！？（]{2,12})")
 # A short part of a combined heading that is a role word on its own ("工作做法、成效和不足": "不足").
 _BARE_PART_CHARS = 3
+_PASTED_CHARS = 200_000  # how much of a pasted text is searched for a role's heading words
 
 
 def _is_future(section: Section) -> bool:
@@ -296,10 +297,12 @@ def _classify_deeper(deeper: list[Candidate], scorer: _Scorer, hits: dict[str, R
             _mark(hits[role.id], score, via, c)
 
 
-def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit]) -> None:
+def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit],
+               pasted: str = "") -> None:
     """Required roles not found: `uncertain` at the best candidate when soft evidence reaches the threshold, or
     when an outermost part carries no role at all (its heading is worded in a way no rule foresees, so it may
-    well be the missing part); `missing` only when neither."""
+    well be the missing part), or in a text re-segmented from one line (`pasted`, its start) that holds the
+    role's heading words somewhere; `missing` only when none of these."""
     threshold = scorer.genre.weight("uncertain")
     fallback_ids = {id(c) for c in scorer.fallbacks}
     for role in scorer.genre.sections:
@@ -316,6 +319,10 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
         if score < threshold and unowned:
             best = max(unowned, key=lambda c: scorer.soft(c, role))
             score = max(score, threshold)
+        if score < threshold and pasted and role.heading_score(pasted) >= scorer.genre.weight("found"):
+            # A text re-segmented from one line may hide a heading the splitting missed: its words are in the
+            # text, so the part may well be there. Ask rather than say 缺少.
+            score = threshold
         if score >= threshold:
             hit.uncertain, hit.score, hit.via = True, score, "cues"
             hit.line, hit.level, hit.label = best.line, best.level, best.label
@@ -378,7 +385,10 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
         c.parent_heading = heading_of.get(key) or heading_of_line.get(c.line, "")
     _classify_deeper(deeper, scorer, hits)
     _classify_text(doc, genre, hits)
-    _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits)
+    pasted = ""
+    if is_resegmented(doc):
+        pasted = norm("".join(p.text for p in doc.paragraphs))[:_PASTED_CHARS]
+    _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits, pasted)
     return list(hits.values())
 
 
