@@ -23,8 +23,6 @@ _HEADING_LINE_PUNCT = "，。；：！？,;:!?"
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
-# "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
-# led in bold; it says what the paragraph is about.
 # "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……": a long lead naming a part
 _LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项))[：:]")
 _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
@@ -33,7 +31,8 @@ _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》
 # "……。不足及原因：一是……", "……。2025年工作打算：一是……": a colon lead whose paragraph break was lost
 _COLON_LEAD_RE = re.compile(r"(?:^|[。！？!?；])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,30})[：:]")
 _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
-# Not an item of a list ("三要在从严自律上下功夫。"): that says what one item is about, not the part.
+# "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
+# led in bold; it says what the paragraph is about. Not an item of a list ("三要在从严自律上下功夫。").
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
 _SENTENCE_LEAD_RE = re.compile(rf"^{_ITEM}([^，。；：:！？“”《》]{{4,20}})。(?=.{{20}})")
 _SHORT_SENTENCE_RE = re.compile(rf"(?:^|[。！？]){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
@@ -51,17 +50,17 @@ _MAX_SENTENCE_HEADS = 200
 # "现将主要工作总结如下：" opens the body; it is no heading whatever nouns it holds.
 _TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
 _RESEGMENTED = ("没有换行", "连在一起")
+_HEAD_NOUNS = "情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因"
 _SENTENCE_HEAD_RE = re.compile(
-    r"(?:^|[。！？!?])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,24}?"
-    r"(?:情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因))"
+    rf"(?:^|[。！？!?])((?:(?:19|20)\d{{2}}年)?[^，。；：:！？“”《》（）()、\d]{{2,24}}?(?:{_HEAD_NOUNS}))"
     r"(?=[^，。；：:！？]{2})")
 
 
 # A heading found that way may go on with more heading nouns: "……工作" + "举措及成效", "不足" + "和2021年工作安排".
 _YEAR_START_RE = re.compile(r"(?:19|20)\d{2}年")  # a heading that opens with its year, not a sentence
 _HEAD_MORE_RE = re.compile(
-    r"(?:及|和|与|、)?(?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{0,4}?"
-    r"(?:情况|工作|任务|问题|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因)")
+    rf"(?:及|和|与|、)?(?:(?:19|20)\d{{2}}年)?[^，。；：:！？“”《》（）()、\d]{{0,4}}?(?:{_HEAD_NOUNS})")
+_HEADING_MAX = 40  # a run-in heading longer than this has run into its text
 
 # In such a text, a numbered part the re-segmenting missed (it follows a table's last figure, not a sentence
 # end: "……86420三、收到和处理政府信息公开申请情况本年新收……") is an outermost part in its own right. Not a
@@ -194,7 +193,7 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
         for m in leads:
             heading, end = m.group(1), m.end()
             if m.re is _SENTENCE_HEAD_RE:  # "2020年主要工作|举措及成效", "存在的不足|和2021年工作安排"
-                while (more := _HEAD_MORE_RE.match(text, end)) is not None and (
+                while len(heading) < _HEADING_MAX and (more := _HEAD_MORE_RE.match(text, end)) is not None and (
                         _YEAR_START_RE.match(heading) or more.group(0)[0] in "及和与、"):
                     heading, end = heading + more.group(0), more.end()
             body = text[end:end + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
