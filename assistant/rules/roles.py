@@ -387,7 +387,7 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     _classify_text(doc, genre, hits)
     pasted = ""
     if is_resegmented(doc):
-        pasted = norm("".join(p.text for p in doc.paragraphs))[:_PASTED_CHARS]
+        pasted = norm("".join(p.text for p in doc.paragraphs)[:_PASTED_CHARS])
     _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits, pasted)
     return list(hits.values())
 
