@@ -669,3 +669,14 @@ def test_closing_that_is_not_required_is_accepted_but_never_demanded():
     genre["closing"][0]["when_title_ends_with"] = ["报告"]
     assert not run("closing.customary", body("一、甲", "以上。", title="示例局2023年工作总结"), genre=genre)
     assert run("closing.customary", body("一、甲", "以上。", title="示例局关于2023年工作情况的报告"), genre=genre)
+
+
+def test_every_finding_points_at_a_line_the_text_has():
+    # A draft that is only its title: "缺少主送机关" belongs after the title, but there is no line after it.
+    from assistant.rules.check import check_text
+
+    for text in ("关于2023年法治政府建设情况的报告", "关于2023年法治政府建设情况的报告\n"):
+        report = check_text(text, with_citations=False)
+        lines = [f.line for f in report.findings if f.line is not None]
+        assert lines and max(lines) <= 1
+        assert any(f.rule == "recipients.missing" and f.line == 1 for f in report.findings)

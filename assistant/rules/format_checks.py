@@ -228,7 +228,10 @@ def _title_pattern(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
 def _recipients_required(ctx: CheckContext, rule: FormatRule) -> Iterator[Finding]:
     if ctx.genre is None or ctx.doc.recipients or not ctx.genre.needs_recipients:
         return
-    line = (ctx.doc.title_line + 1) if ctx.doc.title_line else None
+    line = None
+    if ctx.doc.title_line:  # the line after the title, where it belongs; the title's own when nothing follows
+        last = max([p.line for p in ctx.doc.paragraphs if p.line] + [ctx.doc.title_line])
+        line = min(ctx.doc.title_line + 1, last)
     yield rule.finding(line, genre=ctx.genre_name)
 
 
