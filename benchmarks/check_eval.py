@@ -54,25 +54,16 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_ae7bc27bfd6d05d1.txt"
 GOV_REPORTS = SHARED / "corpus" / "reports" / "gov-work-reports"
 SAMPLES = ROOT / "knowledge" / "samples"
-DEVSET = ROOT / "benchmarks" / "check_devset"
-DEVSET2 = ROOT / "benchmarks" / "check_devset2"  # written after the first holdout run; all of it is tuning data
-# Written by hands that never saw the rules, after check_devset's holdout half had been run twice; run once as
-# the holdout (figures in docs/benchmarks.md), then tuned on.
-DEVSET3 = ROOT / "benchmarks" / "check_devset3"
-# Written after that by other hands again; run once as the holdout, then tuned on.
-DEVSET4 = ROOT / "benchmarks" / "check_devset4"
-# And again; run once as the holdout, then tuned on.
-DEVSET5 = ROOT / "benchmarks" / "check_devset5"
-# Once more; run once as the holdout, then tuned on.
-DEVSET6 = ROOT / "benchmarks" / "check_devset6"
-# And again; run once as the holdout, then tuned on.
-DEVSET7 = ROOT / "benchmarks" / "check_devset7"
-# The last one written: the untouched holdout the targets are measured on.
-DEVSET8 = ROOT / "benchmarks" / "check_devset8"
-HOLDOUT = "devset8-holdout8"
+# check_devset: written by the team, halves tune / holdout; check_devset2: written after the first holdout run,
+# tuning data. check_devset3 … 8: written by other hands who never saw the rules, each run once as the holdout
+# (figures in docs/benchmarks.md) and tuned on afterwards; the last one is the untouched holdout.
+LAST_DEVSET = 8
+DEVSETS = [("devset", ROOT / "benchmarks" / "check_devset"),
+           *((f"devset{n}", ROOT / "benchmarks" / f"check_devset{n}") for n in range(2, LAST_DEVSET + 1))]
+HOLDOUT = f"devset{LAST_DEVSET}-holdout{LAST_DEVSET}"
 DOCS = ROOT / "docs" / "benchmarks.md"
-CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset2-tune", "devset-holdout", "devset3-holdout3",
-           "devset4-holdout4", "devset5-holdout5", "devset6-holdout6", "devset7-holdout7", HOLDOUT)
+CORPORA = ("seed", "samples", "gov-work-reports", "devset-tune", "devset2-tune", "devset-holdout",
+           *(f"devset{n}-holdout{n}" for n in range(3, LAST_DEVSET + 1)))
 TUNE_CORPORA = tuple(c for c in CORPORA if c != HOLDOUT)
 FORMS: dict[str, Callable[[str], str]] = {"original": lambda text: text, **GENERATORS}
 Span = tuple[int, int]  # first line, line after the last (1-based)
@@ -169,9 +160,7 @@ def load_cases(corpora: tuple[str, ...]) -> list[Case]:
     if "gov-work-reports" in corpora and GOV_REPORTS.exists():
         for path in sorted(GOV_REPORTS.glob("*.txt")):
             out.append(Case(path.name, "gov-work-reports", _text_of(path), "政府工作报告"))
-    for prefix, folder in (("devset", DEVSET), ("devset2", DEVSET2), ("devset3", DEVSET3), ("devset4", DEVSET4),
-                           ("devset5", DEVSET5), ("devset6", DEVSET6), ("devset7", DEVSET7),
-                           ("devset8", DEVSET8)):
+    for prefix, folder in DEVSETS:
         manifest = folder / "manifest.yaml"
         if not manifest.exists():
             continue

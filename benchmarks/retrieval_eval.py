@@ -66,10 +66,11 @@ def rank_of(hits, title: str, article: str) -> int | None:
     return next((i for i, h in enumerate(hits, 1) if h.title == title and h.article == article), None)
 
 
-def score(kb, items: list[dict], mode: str, params, terms: bool) -> dict[str, float]:
+def score(kb, items: list[dict], mode: str, params, terms) -> dict[str, float]:
+    """`terms`: the knowledge base's everyday-terms loader, or None to rank the questions as asked."""
     if params is not None:
         kb.searcher.params = params
-    kb.searcher.terms = _terms(kb) if terms else None
+    kb.searcher.terms = terms
     kb._vectors.use_parts = mode != "dense-articles"
     mode = "dense" if mode == "dense-articles" else mode
     hit1 = hit5 = mrr = 0.0
@@ -82,12 +83,6 @@ def score(kb, items: list[dict], mode: str, params, terms: bool) -> dict[str, fl
             mrr += 1 / r
     n = len(items) or 1
     return {"hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3), "mrr": round(mrr / n, 3), "n": len(items)}
-
-
-def _terms(kb):
-    from assistant.kb.query_terms import load_terms
-
-    return lambda: load_terms(kb.settings.regulations_dir)
 
 
 def exact_refs(kb, laws: list[str], n: int = 60) -> float:
@@ -211,15 +206,17 @@ def main() -> None:
     items = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     laws = sorted({i["file"] for i in items})
     kb = build(args.home, laws)
+    table = kb.searcher.terms  # the loader the knowledge base set up; the ablation switches it off and on
     ablation: dict[str, dict] = {}
     for name, (mode, params, terms) in variants().items():
-        ablation[name] = {s: score(kb, [i for i in items if i["split"] == s], mode, params, terms) for s in splits}
+        ablation[name] = {s: score(kb, [i for i in items if i["split"] == s], mode, params,
+                                   table if terms else None) for s in splits}
         for s in splits:
             r = ablation[name][s]
             print(f"{name:62s} {s:8s} hit@1 {r['hit@1']:.3f} hit@5 {r['hit@5']:.3f} MRR {r['mrr']:.3f}",
                   file=sys.stderr)
     kb.searcher.params = variants()[DEFAULT_NAME][1]
-    kb.searcher.terms = _terms(kb)
+    kb.searcher.terms = table
     kb._vectors.use_parts = True
     titles = sorted({i["title"] for i in items})
     result = {"ablation": ablation, "exact_refs_hit@1": exact_refs(kb, titles),

@@ -59,14 +59,16 @@ _BODY_STARTS = (
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告",
 )
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
-_HEADING_AHEAD = re.compile(r"(?![一二三四五六七八九十])[^，。；：！？,;:!?\d]{2,30}?(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向"
-                            r"|思路|要点|重点)")
+# The last word of a report part's heading; also used by rules/candidates.py for parts found inside a paragraph.
+PART_NOUNS = "情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向|思路|要点|重点"
+_HEADING_AHEAD = re.compile(rf"(?![一二三四五六七八九十])[^，。；：！？,;:!?\d]{{2,30}}?(?:{PART_NOUNS})")
 # "因政府信息公开工作被申请行政复议、提起行政诉讼的情况": a heading that goes on to "的情况" ends there.
-_OWN_TAIL_AHEAD = re.compile(r"[^，。；：！？\d]{0,14}的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)(?![：:])"
+_DE_NOUNS = "情况|问题|事项|不足|原因|措施|安排|打算|做法|成效"  # what a heading "……的×××" ends with
+_OWN_TAIL_AHEAD = re.compile(rf"[^，。；：！？\d]{{0,14}}的(?:{_DE_NOUNS})(?![：:])"
                              r"|[^，。；：！？\d（(]{1,10}(?:情况|事项)(?=[^，。；：！？]{0,2}[｜|（(第])")
 _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's 一、 and 二、 are further apart)
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
-_DE_TAIL = re.compile(r"的(?:情况|问题|事项|不足|原因|措施|安排|打算|做法|成效)")
+_DE_TAIL = re.compile(rf"的(?:{_DE_NOUNS})")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
 _BAD_TAIL = set("的和与及并或等之在对把将被为从以向于是")
 _BAD_START = set("的了着过和与及等之性化们地得")

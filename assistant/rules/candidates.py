@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from assistant.documents.numbering import cn_to_int
+from assistant.documents.segment import PART_NOUNS
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
@@ -67,7 +68,7 @@ _HEADING_MAX = 40  # a run-in heading longer than this has run into its text
 # numeral run ("三、四季度", "第一、").
 _INLINE_PART_RE = re.compile(
     r"(?<![第一二三四五六七八九十、])([一二三四五六七八九十]{1,2}、)(?![一二三四五六七八九十])([^，。；：:！？“”《》（）()]{2,24}"
-    r"(?:情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向|思路|要点|重点))")
+    rf"(?:{PART_NOUNS}))")
 
 
 @dataclass

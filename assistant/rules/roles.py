@@ -373,16 +373,15 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     scorer = _Scorer(doc, genre)
     top, deeper = collect(doc)
     _classify_top(top, scorer, hits)
-    # The role of the outermost part each section and paragraph sits in.
-    by_section = {id(s): c.section.role for c in top for s in c.section.iter()}
-    by_line = {p.line: c.section.role for c in top for s in c.section.iter() for p in s.paragraphs}
-    heading_of = {id(s): c.heading for c in top for s in c.section.iter()}
-    heading_of_line = {p.line: c.heading for c in top for s in c.section.iter() for p in s.paragraphs}
+    # The outermost part each section and paragraph sits in: by section first (in a text re-segmented from one
+    # line every paragraph is on line 1), by line for the parts made from heading lines and led paragraphs.
+    top_of = {id(s): c for c in top for s in c.section.iter()}
+    top_of_line = {p.line: c for c in top for s in c.section.iter() for p in s.paragraphs}
     for c in deeper:
-        # By section first: in a text re-segmented from one line every paragraph is on line 1.
-        key = id(c.owner) if c.owner is not None else id(c.section)
-        c.parent_role = by_section.get(key) or by_line.get(c.line)
-        c.parent_heading = heading_of.get(key) or heading_of_line.get(c.line, "")
+        own = top_of.get(id(c.owner) if c.owner is not None else id(c.section))
+        near = top_of_line.get(c.line)
+        c.parent_role = (own and own.section.role) or (near and near.section.role)
+        c.parent_heading = (own and own.heading) or (near and near.heading) or ""
     _classify_deeper(deeper, scorer, hits)
     _classify_text(doc, genre, hits)
     pasted = ""

@@ -11,8 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.drafting.llm import LLMClient, is_configured
-from assistant.drafting.query_rewrite import rewrite_terms
 from assistant.errors import AssistantError
 from assistant.kb.indexer import IndexReport
 from assistant.kb.retrieval import Hit, KnowledgeBase
@@ -36,7 +34,6 @@ class Knowledge:
         self._worker: threading.Thread | None = None
         self._worker_active = False
         self._rewrites: dict[str, str] = {}
-        self.rewrite_warning: str | None = None
 
     # --- indexing -----------------------------------------------------------------------------------------
 
@@ -111,28 +108,33 @@ class Knowledge:
                year_to: int | None = None, mode: str = "hybrid", per_doc: int | None = 2) -> list[Hit]:
         filters = {"kind": kind or None, "role": role or None, "genre": genre, "issuer": issuer,
                    "year_min": year_from, "year_max": year_to}
-        extra = self._rewrite(query) if kind in (None, "", "regulation") else ""
+        extra, warning = self._rewrite(query) if kind in (None, "", "regulation") else ("", None)
         hits = self.kb.search(query, k=k, filters=filters, mode=mode, max_per_doc=per_doc or None, extra=extra)
-        if self.rewrite_warning:
-            self.kb.warnings.append(self.rewrite_warning)
+        if warning:
+            self.kb.warnings.append(warning)
         return hits
 
-    def _rewrite(self, query: str) -> str:
-        """Legal terms for a question from the office's model, when ASSISTANT_QUERY_REWRITE is on (cached per
-        question); "" when off, or when the model fails (the search goes on without them, with a warning)."""
-        self.rewrite_warning = None
-        if not self.settings.query_rewrite or not is_configured(self.settings) or not (query or "").strip():
-            return ""
+    def _rewrite(self, query: str) -> tuple[str, str | None]:
+        """(legal terms for a question from the office's model, warning): the terms when ASSISTANT_QUERY_REWRITE
+        is on (cached per question); "" when off, or with a warning when the model fails (the search goes on
+        without them)."""
+        if not self.settings.query_rewrite or not (query or "").strip():
+            return "", None
+        # Only now: the model client is a heavy import that no other search needs.
+        from assistant.drafting.llm import LLMClient, is_configured
+        from assistant.drafting.query_rewrite import rewrite_terms
+
+        if not is_configured(self.settings):
+            return "", None
         key = query.strip()[:MAX_QUERY_CHARS]
         if key not in self._rewrites:
             try:
                 self._rewrites[key] = rewrite_terms(key, LLMClient(self.settings))
             except AssistantError as err:
-                self.rewrite_warning = f"检索改写未用上（{err}），按原问题检索"
-                return ""
+                return "", f"检索改写未用上（{err}），按原问题检索"
             if len(self._rewrites) > 512:
                 self._rewrites.pop(next(iter(self._rewrites)))
-        return self._rewrites[key]
+        return self._rewrites[key], None
 
     def stats(self, *, with_documents: bool = False) -> dict[str, Any]:
         stats = self.kb.stats()
