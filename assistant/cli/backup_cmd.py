@@ -20,6 +20,13 @@ def _counts(c: dict) -> str:
     return f"{c['documents']} 个文档、{c['chunks']} 个片段、已嵌入 {c['embedded']}"
 
 
+def _report(info: dict, as_json: bool, done: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False))
+    else:
+        typer.echo(f"{done.format(file=info['file'])}：{_counts(info['counts'])}（嵌入模型 {info['embedder']}）")
+
+
 @kb_app.command("export")
 def export_command(
     file: Annotated[Path, typer.Argument(help="备份文件，例如 知识库备份.zip")],
@@ -33,10 +40,7 @@ def export_command(
     except AssistantError as err:
         fail(err)
         return
-    if as_json:
-        typer.echo(json.dumps(info, ensure_ascii=False))
-    else:
-        typer.echo(f"已导出到 {info['file']}：{_counts(info['counts'])}（嵌入模型 {info['embedder']}）")
+    _report(info, as_json, "已导出到 {file}")
 
 
 @kb_app.command("import")
@@ -53,7 +57,4 @@ def import_command(
     except AssistantError as err:
         fail(err)
         return
-    if as_json:
-        typer.echo(json.dumps(info, ensure_ascii=False))
-    else:
-        typer.echo(f"已从 {info['file']} 恢复：{_counts(info['counts'])}（嵌入模型 {info['embedder']}）")
+    _report(info, as_json, "已从 {file} 恢复")
