@@ -8,7 +8,9 @@ a server, documents go through the shared registry (chunk records on the server,
 and every query first checks the server's version token, as a shared install does.
 
     python benchmarks/query_bench.py --quick                     # 1k and 10k chunks, embedded only
-    python benchmarks/query_bench.py --sizes 10000,100000 --targets embedded,server --write
+    python benchmarks/query_bench.py --targets embedded,server --write   # 10k, 100k and 300k chunks
+
+Each store and size runs in a child process of its own, so the RSS reported is that size's alone.
 
 `--write` updates its section of docs/benchmarks.md and docs/query_latency.png (p50/p95 against size).
 Last line: {"chunks", "p50_ms", "p95_ms", "rss_mb"} for the largest size (all rows under "rows").
@@ -165,7 +167,7 @@ def write_docs(rows: list[dict]) -> None:
     body = "\n".join([SECTION, "", f"Measured {time.strftime('%Y-%m-%d')}, {platform.machine()} "
                       f"{os.cpu_count()} cores shared with other jobs. Indexing = docstore + chunk records + "
                       "synthetic vectors into Chroma (no embedding). Server = `chroma run` on 127.0.0.1; RSS is "
-                      "the client process.", "", *table, "", "![latency against size](query_latency.png)", ""])
+                      "the client process; each store and size ran in a process of its own.", "", *table, "", "![latency against size](query_latency.png)", ""])
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8")
     start = text.find(SECTION)
@@ -216,6 +218,7 @@ def main() -> None:
     ap.add_argument("--targets", type=str, default="embedded", help="embedded,server")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="update docs/benchmarks.md and docs/query_latency.png")
+    ap.add_argument("--one", type=str, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if not SHARED.exists():
         sys.exit(f"needs {SHARED}")
@@ -223,15 +226,19 @@ def main() -> None:
     import psutil
 
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([1000, 10000] if args.quick
-                                                                          else [1000, 10000, 100000])
-    units = load_units(min(max(sizes), 30000))
-    proc = psutil.Process()
+                                                                          else [10000, 100000, 300000])
+    if args.one:  # child: one store at one size, so its RSS is that size's alone
+        target, size = args.one.split(":")
+        row = run_size(int(size), target, load_units(min(int(size), 30000)), args.rounds, psutil.Process())
+        print(json.dumps(row))
+        return
     rows = []
     for target in args.targets.split(","):
         for size in sizes:
-            row = run_size(size, target, units, args.rounds, proc)
-            rows.append(row)
-            print(json.dumps(row), file=sys.stderr)
+            out = subprocess.run([sys.executable, __file__, "--one", f"{target}:{size}", "--rounds", str(args.rounds)],
+                                 check=True, capture_output=True, text=True).stdout
+            rows.append(json.loads(out.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), file=sys.stderr)
     if args.write:
         write_docs(rows)
     last = dict(rows[-1])

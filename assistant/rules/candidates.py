@@ -47,13 +47,16 @@ _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《�
 # heading noun is taken as such a heading; the scorer still needs alias evidence to give it a role.
 _FLAT_PARAGRAPH = 600
 _MAX_SENTENCE_HEADS = 200
+_ITEM_GAP = 200  # a list's items are short; a part's text runs on longer than this
+_MIN_ITEMS = 3
 # Notes reading leaves when it re-segmented a text that had lost its line breaks, or split a title run into it.
 # "现将主要工作总结如下：" opens the body; it is no heading whatever nouns it holds.
 _TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
 _RESEGMENTED = ("没有换行", "连在一起")
-_HEAD_NOUNS = "情况|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因"
+_HEAD_NOUNS = "情况|事项|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因"
 _SENTENCE_HEAD_RE = re.compile(
-    rf"(?:^|[。！？!?])((?:(?:19|20)\d{{2}}年)?[^，。；：:！？“”《》（）()、\d]{{2,24}}?(?:{_HEAD_NOUNS}))"
+    rf"(?:^|[。！？!?])((?:(?:19|20)\d{{2}}年)?(?:[^，。；：:！？“”《》（）()、\d]{{2,12}}、)?"
+    rf"[^，。；：:！？“”《》（）()、\d]{{2,24}}?(?:{_HEAD_NOUNS}))"
     r"(?=[^，。；：:！？]{2})")
 
 
@@ -191,7 +194,10 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                       for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
-        for m in leads:
+            leads.sort(key=lambda m: m.start(1))
+        items = _item_runs(leads) if flat or len(text) >= _FLAT_PARAGRAPH else {}
+        made: dict[int, Candidate] = {}
+        for n, m in enumerate(leads):
             heading, end = m.group(1), m.end()
             if m.re is _SENTENCE_HEAD_RE:  # "2020年主要工作|举措及成效", "存在的不足|和2021年工作安排"
                 while len(heading) < _HEADING_MAX and (more := _HEAD_MORE_RE.match(text, end)) is not None and (
@@ -200,7 +206,25 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
             body = text[end:end + _BODY_CHARS]  # a slice, not the rest: a pasted page can be one huge line
             section = Section(level=0, number="", heading=heading, line=p.line, inline_text=body)
             out.append(_make(section, -1, last))
-            out[-1].owner = owner
+            out[-1].owner = made[items[n]].section if n in items else owner
+            made[n] = out[-1]
+    return out
+
+
+def _item_runs(leads: list[re.Match[str]]) -> dict[int, int]:
+    """In a paragraph that lost its line breaks, colon leads that follow one another closely ("主动公开：……。
+    依申请公开：……。平台建设：……") are the items of the heading before them, not parts of their own: index of
+    each such lead → index of that heading. Sorted leads in, as _led_paragraphs orders them."""
+    out: dict[int, int] = {}
+    n = 0
+    while n < len(leads):
+        run = n
+        while run < len(leads) and leads[run].re is _COLON_LEAD_RE and (
+                run == n or leads[run].start(1) - leads[run - 1].start(1) <= _ITEM_GAP):
+            run += 1
+        if run - n >= _MIN_ITEMS and n > 0 and leads[n - 1].re is not _COLON_LEAD_RE:
+            out.update({i: n - 1 for i in range(n, run)})
+        n = max(run, n + 1)
     return out
 
 
@@ -247,8 +271,9 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     led = _led_paragraphs(list(doc.preamble), last, flat)
     if doc.sections:
         deeper += led
-    else:  # no numbered part at all (a pasted page with unnumbered headings): the led phrases are the parts
-        top += led
+    else:  # no numbered part at all (a pasted page with unnumbered headings): the led phrases are the parts,
+        top += [c for c in led if c.owner is None]  # but for the items of a list under one of them
+        deeper += [c for c in led if c.owner is not None]
     for s in doc.sections:
         for sub in s.iter():
             if sub is not s:

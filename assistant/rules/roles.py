@@ -298,7 +298,7 @@ def _classify_deeper(deeper: list[Candidate], scorer: _Scorer, hits: dict[str, R
 
 
 def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit],
-               pasted: str = "") -> None:
+               pasted: str = "", pasted_line: int = 1) -> None:
     """Required roles not found: `uncertain` at the best candidate when soft evidence reaches the threshold, or
     when an outermost part carries no role at all (its heading is worded in a way no rule foresees, so it may
     well be the missing part), or in a text re-segmented from one line (`pasted`, its start) that holds the
@@ -307,11 +307,11 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
     fallback_ids = {id(c) for c in scorer.fallbacks}
     for role in scorer.genre.sections:
         hit = hits[role.id]
-        if hit.found or not role.required or not candidates:
+        if hit.found or not role.required or not (candidates or pasted):
             continue
         # Ties go to the narrower candidate: a heading line over the numbered part whose text holds it.
-        best = max(candidates, key=lambda c: (scorer.soft(c, role), -len(c.body)))
-        score = scorer.soft(best, role)
+        best = max(candidates, key=lambda c: (scorer.soft(c, role), -len(c.body)), default=None)
+        score = scorer.soft(best, role) if best is not None else 0.0
         # Outermost parts no heading evidence placed: no role at all, or one given by the fallback while the
         # body has a word of this role (its heading is worded in a way no rule foresees).
         unowned = [c for c in top if c.level >= 0 and (c.section.role is None or (
@@ -325,7 +325,10 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
             score = threshold
         if score >= threshold:
             hit.uncertain, hit.score, hit.via = True, score, "cues"
-            hit.line, hit.level, hit.label = best.line, best.level, best.label
+            if best is not None:
+                hit.line, hit.level, hit.label = best.line, best.level, best.label
+            else:  # only phrases run into the pasted text: the text itself is the place to look
+                hit.line = pasted_line
 
 
 def _text_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
@@ -387,7 +390,8 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     pasted = ""
     if is_resegmented(doc):
         pasted = norm("".join(p.text for p in doc.paragraphs)[:_PASTED_CHARS])
-    _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits, pasted)
+    first = min((p.line for p in doc.paragraphs if p.line), default=1)
+    _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits, pasted, first)
     return list(hits.values())
 
 
