@@ -57,7 +57,7 @@ SAMPLES = ROOT / "knowledge" / "samples"
 # check_devset: written by the team, halves tune / holdout; check_devset2: written after the first holdout run,
 # tuning data. check_devset3 … 8: written by other hands who never saw the rules, each run once as the holdout
 # (figures in docs/benchmarks.md) and tuned on afterwards; the last one is the untouched holdout.
-LAST_DEVSET = 8
+LAST_DEVSET = 9
 DEVSETS = [("devset", ROOT / "benchmarks" / "check_devset"),
            *((f"devset{n}", ROOT / "benchmarks" / f"check_devset{n}") for n in range(2, LAST_DEVSET + 1))]
 HOLDOUT = f"devset{LAST_DEVSET}-holdout{LAST_DEVSET}"

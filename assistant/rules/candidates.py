@@ -21,6 +21,7 @@ from assistant.rules.genre_schema import norm
 _SENTENCE_END = "。；！？"
 _COMPLETE_HEADING = ("情况", "事项", "问题", "打算", "安排")  # a heading ending so is whole, not broken over two lines
 _HEADING_LINE_PUNCT = "，。；：！？,;:!?"
+_LONG_HEADING_LINE = 36
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
@@ -116,7 +117,13 @@ def heading_text(section: Section) -> str:
 def is_heading_line(text: str) -> bool:
     """A short line without sentence punctuation, not a bracketed note or a date: a heading of its own."""
     t = norm(text)
-    return (2 <= len(t) <= 24 and not any(c in t for c in _HEADING_LINE_PUNCT) and t[0] not in "（(【[〔"
+    # "县政府主要负责人履行推进法治建设第一责任人职责情况": a part's full name may run longer than a theme's
+    longest = _LONG_HEADING_LINE if t.endswith(_COMPLETE_HEADING) else 24
+    # "把牢法治建设方向，责任体系更加健全": a theme's heading of two balanced halves (a sentence ends in 。)
+    halves = t.split("，")
+    if len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves):
+        t = "".join(halves)
+    return (2 <= len(t) <= longest and not any(c in t for c in _HEADING_LINE_PUNCT + "|｜\t") and t[0] not in "（(【[〔"
             and not re.fullmatch(r"[\d年月日.\-/]+", t))
 
 

@@ -214,11 +214,16 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
     # Only parts at the document's outermost numbered level fall back to a role; a stray （一） before the
     # first 一、 (or left when its 一、 line was lost) is a theme of some part, not a part of its own.
     outermost = min((c.level for c in top if c.level > 0), default=1)
+    # No numbered part at all: the unnumbered heading lines are the parts, and fall back to a role as such.
+    unnumbered = not any(c.level > 0 for c in top)
     for c in top:
         if c.level == 0:  # an unnumbered heading line above numbered parts: firm evidence or nothing
             picked, via = scorer.firm(c)
+            if not picked and unnumbered:
+                picked, via = _fallback(c, scorer)
             if picked:
-                owners.append((c, picked))
+                if via != "fallback":  # a theme's led paragraphs stand on their own evidence
+                    owners.append((c, picked))
                 for role, score in picked:
                     _mark(hits[role.id], score, via, c)
             continue
@@ -228,14 +233,8 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
             picked, via = owner[-1][1], "heading_line"
         else:
             picked, via = scorer.firm(c)
-            if not picked and c.level != outermost:
-                pass
-            elif not picked and genre.future_role and _is_future(c.section):
-                picked, via = [(genre.role(genre.future_role), 0.5)], "fallback"
-            elif not picked and genre.default_role:
-                picked, via = [(genre.role(genre.default_role), 0.4)], "fallback"
-            if via == "fallback":
-                scorer.fallbacks.append(c)
+            if not picked and c.level == outermost:
+                picked, via = _fallback(c, scorer)
         if not owner:
             picked = picked + [(r, s) for r, s in bare_part_roles(c.heading, genre)
                                if all(r.id != p.id for p, _ in picked)]
@@ -243,6 +242,20 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
         c.section.role = picked[0][0].id if picked else None
         for role, score in picked:
             _mark(hits[role.id], score, via, c)
+
+
+def _fallback(c: Candidate, scorer: _Scorer) -> tuple[list[tuple[Role, float]], str | None]:
+    """An outermost part no evidence placed: the plan part when it names the coming year, else the genre's
+    default part (a theme of the year's work)."""
+    genre = scorer.genre
+    if genre.future_role and _is_future(c.section):
+        picked = [(genre.role(genre.future_role), 0.5)]
+    elif genre.default_role:
+        picked = [(genre.role(genre.default_role), 0.4)]
+    else:
+        return [], None
+    scorer.fallbacks.append(c)
+    return picked, "fallback"
 
 
 def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Genre) -> list[tuple[Role, float]]:
