@@ -273,9 +273,10 @@ def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Gen
         return picked
     by_sub = [{r.id for r, _ in heading_roles(sub, genre)} for sub in subs]
     if all(by_sub) and not any(r.id in ids for r, _ in picked for ids in by_sub) \
-            and not c.section.paragraphs and not c.section.inline_text \
+            and len(c.section.paragraphs) + bool(c.section.inline_text) <= 1 \
             and all(r.year_relation != "next" for r, _ in picked):
-        # "一、履职尽责情况" holding only "（一）坚持学习不放松": the heading is a container whose own part is gone.
+        # "一、履职尽责情况" holding only "（一）坚持学习不放松" after one opening paragraph at most: the heading is
+        # a container whose own part is gone.
         # (A plan part's items are named after what they plan: "（二）从严落实主体责任" — not so.)
         return []
     named = set().union(*by_sub)
@@ -332,9 +333,11 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
         if score < threshold and unowned:
             best = max(unowned, key=lambda c: scorer.soft(c, role))
             score = max(score, threshold)
-        if score < threshold and pasted and role.heading_score(pasted) >= scorer.genre.weight("found"):
+        if score < threshold and pasted and (role.heading_score(pasted) >= scorer.genre.weight("found")
+                                             or role.id == scorer.genre.default_role):
             # A text re-segmented from one line may hide a heading the splitting missed: its words are in the
-            # text, so the part may well be there. Ask rather than say 缺少.
+            # text (or it is the default part, whose themes have no fixed words), so the part may well be there.
+            # Ask rather than say 缺少.
             score = threshold
         if score >= threshold:
             hit.uncertain, hit.score, hit.via = True, score, "cues"
