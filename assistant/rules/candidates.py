@@ -22,6 +22,7 @@ _SENTENCE_END = "。；！？"
 _COMPLETE_HEADING = ("情况", "事项", "问题", "打算", "安排")  # a heading ending so is whole, not broken over two lines
 _HEADING_LINE_PUNCT = "，。；：！？,;:!?"
 _LONG_HEADING_LINE = 36
+_FIGURE_RE = re.compile(r"\d+(?![\d.]*年)")  # a count or amount, not a year
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
@@ -153,7 +154,12 @@ def body_start(section: Section, limit: int = _BODY_CHARS) -> str:
 
 
 def _make(section: Section, level: int, last: int) -> Candidate:
-    return Candidate(line=section.line, level=level, heading=heading_text(section),
+    heading = heading_text(section)
+    if level >= 2 and "，" in heading and _FIGURE_RE.search(heading):
+        # "2.开展执法案卷评查，评查案卷300卷，……对存在问题的18卷进行通报": an item's sentence of results, not a
+        # heading; only its opening clause says what the item is
+        heading = heading.split("，", 1)[0]
+    return Candidate(line=section.line, level=level, heading=heading,
                      first=norm(first_paragraph(section))[:120], body=body_start(section),
                      section=section, position=section.line / last if last else 0.0)
 
