@@ -79,6 +79,8 @@ _JOINERS_RE = re.compile(r"[和与及、，,；;]|以及|并")
 # A heading that names the coming year without its number ("明年重点", "新一年工作考虑") is the plan part just as
 # "2025年工作要点" is.
 _COMING_YEAR_RE = re.compile(r"明年|来年|次年|下一?年度?|新的?一年")
+_YEAR_OPENING_RE = re.compile(r"((?:19|20)\d{2})年[，,是]")
+_PLANS_RE = re.compile(r"将|要|拟|计划|力争|着力")
 _SUB_HEADING_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）([^，。；：:！？（]{2,12})")
 # A short part of a combined heading that is a role word on its own ("工作做法、成效和不足": "不足").
 _BARE_PART_CHARS = 3
@@ -150,6 +152,12 @@ class _Scorer:
             return True
         return self.year is not None and any(y > self.year for y in years_in(text))
 
+    def opens_coming_year(self, first: str) -> bool:
+        """"2022年，市公安局将重点抓好以下工作：": a part whose text opens by planning the coming year."""
+        m = _YEAR_OPENING_RE.match(first)
+        return m is not None and self.year is not None and int(m.group(1)) == self.year + 1 \
+            and _PLANS_RE.search(first[m.end():m.end() + 40]) is not None
+
     def corroborated(self, c: Candidate) -> list[tuple[Role, float]]:
         """Partial heading evidence ("短板弱项", "党工委书记带头履职尽责") backed by the body: the heading's
         partial alias weight and cue words reach corroborated_heading, the body holds corroborated_body
@@ -182,7 +190,8 @@ class _Scorer:
             for r in self.genre.sections:
                 if not r.heading_only and r.id != c.parent_role and r.body_match(c.first):
                     return [(r, self.genre.weight("led_paragraph"))], "first_paragraph"
-        if self.genre.future_role and (self.year_after(c) if c.level >= 0 else _COMING_YEAR_RE.search(c.heading)):
+        if self.genre.future_role and ((self.year_after(c) or self.opens_coming_year(c.first)) if c.level >= 0
+                                       else _COMING_YEAR_RE.search(c.heading)):
             return [(self.genre.role(self.genre.future_role), self.genre.weight("year_after"))], "year"
         backed = self.corroborated(c)
         if backed:
