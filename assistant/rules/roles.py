@@ -298,7 +298,10 @@ def _through_children(c: Candidate, picked: list[tuple[Role, float]], genre: Gen
     picked = picked + announced
     if len(picked) < 2 or not named & {r.id for r, _ in picked}:
         return picked  # sub-parts are themes, not the combined roles: the heading covers them all
-    kept = [(r, s) for r, s in picked if r.id in named]
+    # Sub-parts naming no role are themes: of the default part, when the heading names it ("一、学习和履职情况"
+    # over "（一）坚持学深悟透" and two duty themes).
+    themes = not all(by_sub)
+    kept = [(r, s) for r, s in picked if r.id in named or (themes and r.id == genre.default_role)]
     return kept or picked[:1]
 
 
