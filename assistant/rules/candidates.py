@@ -51,13 +51,14 @@ _FLAT_PARAGRAPH = 600
 _MAX_SENTENCE_HEADS = 200
 _ITEM_GAP = 200  # a list's items are short; a part's text runs on longer than this
 _MIN_ITEMS = 3
+_ITEM_LEADS = (_COLON_LEAD_RE, _ASPECT_RE)  # the kinds of lead a list's items have
 # Notes reading leaves when it re-segmented a text that had lost its line breaks, or split a title run into it.
 # "现将主要工作总结如下：" opens the body; it is no heading whatever nouns it holds.
 _TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
 _RESEGMENTED = ("没有换行", "连在一起")
 _HEAD_NOUNS = "情况|事项|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因"
 _SENTENCE_HEAD_RE = re.compile(
-    rf"(?:^|[。！？!?])((?:(?:19|20)\d{{2}}年)?(?:[^，。；：:！？“”《》（）()、\d]{{2,12}}、)?"
+    rf"(?:^|[。！？!?])((?:(?:19|20)\d{{2}}年)?(?:[^，。；：:！？“”《》（）()、\d]{{2,16}}、)?"
     rf"[^，。；：:！？“”《》（）()、\d]{{2,24}}?(?:{_HEAD_NOUNS}))"
     r"(?=[^，。；：:！？]{2})")
 
@@ -200,12 +201,12 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
         if flat or len(text) >= _FLAT_PARAGRAPH:
             seen = {m.start(1) for m in leads}
             heads = [m for m in islice(_SENTENCE_HEAD_RE.finditer(text), _MAX_SENTENCE_HEADS)
-                     if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
+                     if m.start(1) not in seen and not _is_transition(text, m)]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
             heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE)
                       for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
-                      if m.start(1) not in seen and not _TRANSITION_RE.match(text, m.start(1))]
+                      if m.start(1) not in seen and not _is_transition(text, m)]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
             leads.sort(key=lambda m: m.start(1))
         items = _item_runs(leads) if flat or len(text) >= _FLAT_PARAGRAPH else {}
@@ -224,18 +225,25 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
     return out
 
 
+def _is_transition(text: str, m: re.Match[str]) -> bool:
+    """"现将有关情况报告如下": a sentence announcing what follows, not a heading. A heading whose text opens
+    with a year ("主动公开政府信息情况2020年本街道……统计如下") is still a heading."""
+    return _TRANSITION_RE.match(text, m.start(1)) is not None and not text[m.end(1):m.end(1) + 1].isdigit()
+
+
 def _item_runs(leads: list[re.Match[str]]) -> dict[int, int]:
-    """In a paragraph that lost its line breaks, colon leads that follow one another closely ("主动公开：……。
-    依申请公开：……。平台建设：……") are the items of the heading before them, not parts of their own: index of
+    """In a paragraph that lost its line breaks, leads of one kind that follow one another closely ("主动公开：……。
+    依申请公开：……。平台建设：……", "主动公开方面，……") are the items of the heading before them, not parts: index of
     each such lead → index of that heading. Sorted leads in, as _led_paragraphs orders them."""
     out: dict[int, int] = {}
     n = 0
     while n < len(leads):
         run = n
-        while run < len(leads) and leads[run].re is _COLON_LEAD_RE and (
+        kind = leads[n].re
+        while run < len(leads) and kind in _ITEM_LEADS and leads[run].re is kind and (
                 run == n or leads[run].start(1) - leads[run - 1].start(1) <= _ITEM_GAP):
             run += 1
-        if run - n >= _MIN_ITEMS and n > 0 and leads[n - 1].re is not _COLON_LEAD_RE:
+        if run - n >= _MIN_ITEMS and n > 0 and leads[n - 1].re not in _ITEM_LEADS:
             out.update({i: n - 1 for i in range(n, run)})
         n = max(run, n + 1)
     return out
