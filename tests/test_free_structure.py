@@ -1,0 +1,278 @@
+"""Structures found in the ninth dev set and re-read in the earlier ones (issue 9): unnumbered theme headings of
+two halves around a comma, a part's full name as a long heading line, a container heading with one opening
+paragraph, an item's sentence of results that mentions 存在问题, a plan part that opens with the coming year, and
+a 公开 report pasted without line breaks whose overview lists its aspects."""
+
+from __future__ import annotations
+
+from assistant.rules.check import check_text
+
+
+def status(text: str, flat: bool = False) -> dict[str, str]:
+    if flat:
+        text = "".join(line.strip() for line in text.splitlines())
+    return {s.role: s.status for s in check_text(text, with_citations=False).sections}
+
+
+def without(text: str, *starts: str) -> str:
+    """The text with the parts beginning at these lines removed (each up to the next blank-line-led heading
+    listed in `starts` order or the next line that is not indented body)."""
+    lines = text.splitlines()
+    out, skipping = [], False
+    for line in lines:
+        if line in starts:
+            skipping = True
+            continue
+        if skipping and line in HEADS:
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+THEMES = """示例开发区管理委员会关于2024年度法治政府建设工作情况的报告
+
+市人民政府：
+
+2024年，管委会坚持以法治思维推动园区发展，现将有关情况报告如下。
+
+把牢法治建设方向，责任体系更加健全
+
+坚持党工委统一领导、管委会组织实施的工作格局，制定年度法治建设工作要点，明确任务28项。
+
+管委会主要负责人履职情况。管委会主任认真履行推进法治建设第一责任人职责，主持专题会议研究法治工作4次，带头出庭应诉1件，年底专题述法。
+
+以营商环境法治化为牵引，企业获得感持续增强
+
+深化相对集中行政许可权改革，企业开办平均用时压缩至0.5个工作日，涉企检查次数下降40%。
+
+存在的不足及原因：一是权责边界还不够清晰，个别事项存在推诿现象；二是合法性审查力量薄弱，原因是专业人才引进渠道有限。
+
+2025年工作要点
+
+推动权责关系规范化。会同属地政府梳理权责清单，年内完成事项划转。
+
+提升执法规范化水平。开展执法人员全员轮训，推行执法案卷季度评查。
+
+示例开发区管理委员会
+
+2025年2月10日
+"""
+
+UNNUMBERED = """示例县人民政府关于2019年度法治政府建设情况的报告
+
+2019年法治政府建设主要举措和成效
+
+强化组织领导，落实法治建设责任。县政府成立法治政府建设领导小组，全年召开专题会议3次。
+
+县政府主要负责人履行推进法治建设第一责任人职责情况
+
+县长认真履行推进法治建设第一责任人职责，带头学法用法，主持县政府常务会议学法4次。
+
+存在的不足及原因
+
+一是部分领导干部法治思维不强；二是基层执法力量薄弱，原因是编制不足。
+
+2020年工作打算
+
+一是全面对标纲要任务开展自查评估；二是持续深化放管服改革。
+
+示例县人民政府
+
+2020年3月10日
+"""
+
+HEADS = {
+    "把牢法治建设方向，责任体系更加健全", "以营商环境法治化为牵引，企业获得感持续增强", "2025年工作要点",
+    "县政府主要负责人履行推进法治建设第一责任人职责情况", "存在的不足及原因", "2020年工作打算",
+    "2019年法治政府建设主要举措和成效", "二、廉洁自律情况", "三、存在的不足", "示例开发区管理委员会",
+    "示例县人民政府",
+}
+
+
+def test_unnumbered_theme_headings_around_a_comma_are_the_year_s_work():
+    assert status(THEMES) == {"measures": "found", "shortcomings": "found", "first_responsible": "found",
+                              "next_year": "found", "other": "missing"}
+
+
+def test_themes_removed_leave_the_year_s_work_unconfirmed():
+    text = without(THEMES, "把牢法治建设方向，责任体系更加健全", "以营商环境法治化为牵引，企业获得感持续增强")
+    assert "把牢法治" not in text and "管委会主任认真履行" not in text
+    assert status(text)["measures"] != "found"
+
+
+def test_a_part_s_full_name_may_be_a_long_heading_line():
+    assert len("县政府主要负责人履行推进法治建设第一责任人职责情况") > 24
+    assert status(UNNUMBERED)["first_responsible"] == "found"
+    text = without(UNNUMBERED, "县政府主要负责人履行推进法治建设第一责任人职责情况")
+    assert status(text)["first_responsible"] in ("missing", "uncertain")
+
+
+DUTY = """示例镇党委书记2022年度述职述廉报告
+
+根据县委组织部的安排，现将本人2022年度履职和廉洁自律情况报告如下。
+
+一、学习和履职情况
+
+2022年，我带领镇党委班子紧紧围绕县委部署，扎实推进各项工作。
+
+（一）坚持理论武装，在学思践悟中筑牢政治根基
+
+坚持把政治理论学习作为第一位的任务，全年主持党委理论学习中心组学习12次。
+
+（二）聚焦产业发展，在项目建设中推动经济提质
+
+坚持项目为王，班子成员分片包抓重点项目，全年实施项目23个，完成投资8.6亿元。
+
+（三）聚焦基层治理，在为民服务中维护和谐稳定
+
+全年排查化解矛盾纠纷312件，办结群众诉求1260件。
+
+二、廉洁自律情况
+
+严格遵守中央八项规定精神，从未利用职权为亲属谋取利益。
+
+三、存在的不足
+
+一是理论学习还不够系统；二是抓产业的办法还不多。
+
+四、下一步打算
+
+一是持续加强理论学习；二是全力推动产业项目落地见效。
+
+述职人：示例
+"""
+
+
+def test_a_combined_heading_over_study_and_duty_themes_covers_both():
+    roles = status(DUTY)
+    assert roles["study"] == "found" and roles["duties"] == "found"
+
+
+def test_a_container_keeps_no_duties_once_its_themes_are_gone():
+    text = DUTY.split("（二）聚焦产业发展")[0] + "二、廉洁自律情况" + DUTY.split("二、廉洁自律情况")[1]
+    assert "聚焦基层治理" not in text and "2022年，我带领镇党委班子" in text
+    roles = status(text)
+    assert roles["study"] == "found"
+    assert roles["duties"] in ("missing", "uncertain")
+
+
+RESULTS = """示例市城市管理综合行政执法局2021年法治政府建设情况报告
+
+一、2021年法治政府建设主要举措
+
+（一）规范执法行为
+
+1.严格执行行政执法三项制度，全年办理一般程序案件1263件，法制审核率达到100%。
+
+2.开展执法案卷评查，评查案卷300卷，评出优秀案卷42卷，对存在问题的18卷进行通报并督促整改。
+
+二、主要负责人履职情况
+
+局党组书记、局长认真履行推进法治建设第一责任人职责，主持召开专题会议4次。
+
+三、2022年工作思路
+
+2022年，我局将重点做好以下工作：一是开展执法规范化提升行动；二是推进智慧执法。
+
+示例市城市管理综合行政执法局
+
+2022年1月25日
+"""
+
+
+def test_an_item_s_sentence_of_results_is_not_a_shortcomings_heading():
+    assert status(RESULTS)["shortcomings"] in ("missing", "uncertain")
+
+
+PLAN = """示例市公安局2021年度法治政府建设情况报告
+
+一、聚焦执法规范，筑牢公正执法根基
+
+全市13个执法办案管理中心全部建成投用，全年受立案数据实现网上流转。
+
+二、聚焦第一责任，压紧压实法治建设领导责任
+
+局党委书记、局长认真履行推进法治建设第一责任人职责，带头讲授法治课2次。
+
+三、正视短板弱项
+
+对照新形势新要求，我局法治建设仍存在一些不足，执法力量与执法任务不匹配。
+
+四、锚定目标再出发
+
+2022年，市公安局将重点抓好以下工作：
+
+深化执法规范化建设，完成所有派出所专职法制员配备。
+
+加强执法队伍培训，组织全警轮训。
+
+示例市公安局
+
+2022年2月1日
+"""
+
+
+def test_a_part_that_opens_by_planning_the_coming_year_is_the_plan_part():
+    assert status(PLAN)["next_year"] == "found"
+    speaker = PLAN.split("四、锚定目标再出发")[0].replace(
+        "示例市公安局2021年度法治政府建设情况报告\n",
+        "示例市公安局2021年度法治政府建设情况报告\n\n示例市公安局局长（2022年1月18日）\n")
+    assert "2022年1月18日" in speaker and "2022年，市公安局将" not in speaker
+    assert status(speaker)["next_year"] in ("missing", "uncertain")
+
+
+DISCLOSURE = """示例街道办事处2020年政府信息公开工作年度报告
+
+本报告根据《中华人民共和国政府信息公开条例》要求编制。
+
+总体情况
+
+2020年，街道把疫情防控、复工复产信息作为公开重点，累计主动公开各类信息742条。
+
+主动公开方面，及时发布辖区防疫通告和补贴申领信息，全年公开社会救助信息4期。
+
+依申请公开方面，明确党政办公室为受理机构，全年受理申请9件，均在法定期限内答复。
+
+政府信息管理、平台建设和监督保障方面，建立信息发布三审三校制度，组织培训1次。
+
+主动公开政府信息情况
+
+2020年本街道主动公开政府信息情况统计如下：
+
+规章　0　0　0
+
+行政规范性文件　2　1　9
+
+收到和处理政府信息公开申请情况
+
+本年新收政府信息公开申请9件，均为自然人申请。办理结果：予以公开4件，部分公开1件，无法提供3件。
+
+因政府信息公开被申请行政复议、提起行政诉讼情况
+
+2020年，本街道未发生因政府信息公开被申请行政复议或被提起行政诉讼的情况。
+
+存在的主要问题及改进情况
+
+主要问题是社区公开内容偏重通知公告。改进措施：制定社区居务公开目录。
+
+其他需要报告的事项
+
+本年度街道未收取信息处理费。
+
+示例街道办事处
+
+2021年1月15日
+"""
+
+
+def test_a_pasted_disclosure_report_keeps_its_parts_and_its_overview_s_aspects_stay_items():
+    for flat in (False, True):
+        roles = status(DISCLOSURE, flat)
+        assert all(v != "missing" for v in roles.values()), (flat, roles)
+        assert roles["overview"] == roles["applications"] == "found", (flat, roles)
+    gone = DISCLOSURE.split("主动公开政府信息情况\n")[0] + "收到和处理政府信息公开申请情况\n" + \
+        DISCLOSURE.split("收到和处理政府信息公开申请情况\n")[1]
+    assert "统计如下" not in gone and "主动公开方面" in gone
+    for flat in (False, True):
+        assert status(gone, flat)["proactive_disclosure"] in ("missing", "uncertain"), flat
