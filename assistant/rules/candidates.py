@@ -290,7 +290,8 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     if flat:
         top += _inline_parts(doc, last)
     led = _led_paragraphs(list(doc.preamble), last, flat)
-    if doc.sections:
+    # In pasted text, numbered items with no 一、 above them ("（二）行政许可：……" of a list) are not parts either.
+    if doc.sections and (not flat or any(s.level == 1 for s in doc.sections)):
         deeper += led
     else:  # no numbered part at all (a pasted page with unnumbered headings): the led phrases are the parts,
         top += [c for c in led if c.owner is None]  # but for the items of a list under one of them
