@@ -289,18 +289,18 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
         top = preamble_lines + top
     if flat:
         top += _inline_parts(doc, last)
+    # No numbered part (a pasted page with unnumbered headings), or in pasted text only numbered items with no
+    # 一、 above them ("（二）行政许可：……" of a list): the led phrases are the parts, wherever they ran on to,
+    # but for the items of a list under one of them.
+    led_parts = not doc.sections or (flat and not any(s.level == 1 for s in doc.sections))
     led = _led_paragraphs(list(doc.preamble), last, flat)
-    # In pasted text, numbered items with no 一、 above them ("（二）行政许可：……" of a list) are not parts either.
-    if doc.sections and (not flat or any(s.level == 1 for s in doc.sections)):
-        deeper += led
-    else:  # no numbered part at all (a pasted page with unnumbered headings): the led phrases are the parts,
-        top += [c for c in led if c.owner is None]  # but for the items of a list under one of them
-        deeper += [c for c in led if c.owner is not None]
     for s in doc.sections:
         for sub in s.iter():
             if sub is not s:
                 deeper.append(_make(sub, sub.level, last))
             deeper += _split_heading_lines(sub.paragraphs, last, after=sub.children)
             inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
-            deeper += _led_paragraphs(inline + sub.paragraphs, last, flat, owner=sub)
+            led += _led_paragraphs(inline + sub.paragraphs, last, flat, owner=None if led_parts else sub)
+    top += [c for c in led if led_parts and c.owner is None]
+    deeper += [c for c in led if not led_parts or c.owner is not None]
     return top, deeper
