@@ -68,6 +68,7 @@ _OWN_TAIL_AHEAD = re.compile(rf"[^，。；：！？\d]{{0,14}}的(?:{_DE_NOUNS}
                              r"|[^，。；：！？\d（(]{1,10}(?:情况|事项)(?=[^，。；：！？]{0,2}[｜|（(第])")
 _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's 一、 and 二、 are further apart)
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
+_PART_END = re.compile(r"情况|事项")
 _DE_TAIL = re.compile(rf"的(?:{_DE_NOUNS})")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
 _BAD_TAIL = set("的和与及并或等之在对把将被为从以向于是")
@@ -343,7 +344,9 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
     # "……的情况" / "……的事项" inside the run: where a heading of that shape ends ("其他需要报告的事项本年度……")
     de_tail = next((t.end() for t in _DE_TAIL.finditer(rest, 0, min(stop, _HEADING_MAX)) if t.end() < stop), None)
     if own_stop and stop <= 24 and "，" not in rest[:stop] and de_tail is None:
-        return None  # "依法决策机制不断完善。修订……": an inline heading, ended by its own 。
+        # "履职尽责情况抓党建引领。": a part's heading ends in 情况 / 事项 and its first item leads the body
+        part_end = _PART_END.search(rest, 4, stop - 4)
+        return at + part_end.end() if part_end else None  # else "依法决策机制不断完善。修订……": one inline heading
     if rest.startswith("其他") and _opening_score(rest[2:], starts) > 0:
         return at + 2  # "五、其他本年度……": the one part heading that is a single word
     # "加强领导，狠抓落实。全年……" is a heading with its own 。: cutting it needs strong evidence.
