@@ -57,6 +57,7 @@ _BODY_STARTS = (
     "高度重视", "一方面", "主动", "及时", "统筹", "县政府", "市政府", "区政府", "各级", "各部门", "党组", "局党组",
     "全面", "全力", "依托", "推行", "实施", "完成", "加大", "指导", "督促", "本人", "本年", "报告期内", "对标",
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告",
+    "我始终", "我坚持", "我认真", "我严格", "我带领", "我主动", "我牢固",  # a 述职 report's first person
 )
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
 # The last word of a report part's heading; also used by rules/candidates.py for parts found inside a paragraph.
