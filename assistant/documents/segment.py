@@ -130,6 +130,7 @@ _GENRE = (r"(?:述职述廉报告|述职报告|工作总结|年度报告|工作�
           r"总结|计划|规划|办法|规定|细则|公告|通告|通报|议案|决议|要点)")
 _GENRE_RE = re.compile(_GENRE)
 _LONG_GENRE_END = re.compile(r"(?:述职述廉报告|述职报告|工作总结|年度报告|工作报告|情况报告|工作要点)$")
+_BARE_TITLE_END = re.compile(r"(?:建设|工作)(?:开展)?情况")
 _TITLE_STOP = re.compile(r"[。；：！？]")
 _RECIPIENTS = re.compile(r"[^。，；：！？\s]{2,60}?[：:]")
 
@@ -184,6 +185,12 @@ def _title_end(s: str, pos: int, *, strict: bool = False) -> int | None:
     ends = [m.end() for m in _GENRE_RE.finditer(s, pos, window_end) if m.end() - pos >= 6]
     if strict:  # a line that kept its breaks: only an unmistakable title ("关于…", "…年度报告")
         ends = [e for e in ends if "关于" in s[pos:e] or _LONG_GENRE_END.search(s, pos, e)]
+    if not ends and not strict:
+        # "2022年海湾区市场监督管理局法治政府建设情况2022年，区市场监管局……": a report titled without 报告
+        return next((m.end() for m in _BARE_TITLE_END.finditer(s, pos, window_end)
+                     if m.end() - pos >= 8 and "，" not in s[pos:m.end()]
+                     and (_opening_score(s[m.end():m.end() + 8], Counter()) > 0
+                          or s.startswith(("一、", "第一部分"), m.end()))), None)
     if not ends:
         return None
     if "关于" not in s[pos:ends[-1]] and "，" in s[pos:ends[0]]:
