@@ -205,6 +205,8 @@ def _title_end(s: str, pos: int, *, strict: bool = False) -> int | None:
             return e
     if strict:
         return None
+    if _LONG_GENRE_END.search(s, pos, ends[0]) and not re.search(r"[，、,]", s[pos:ends[0]]):
+        return ends[0]  # "2022年度述职述廉报告中共桐溪县委副书记 周明远……": an unmistakable title
     return ends[0] if stop is None or "关于" in s[pos:ends[0]] else None
 
 
