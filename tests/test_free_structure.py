@@ -276,3 +276,60 @@ def test_a_pasted_disclosure_report_keeps_its_parts_and_its_overview_s_aspects_s
     assert "统计如下" not in gone and "主动公开方面" in gone
     for flat in (False, True):
         assert status(gone, flat)["proactive_disclosure"] in ("missing", "uncertain"), flat
+
+
+# Pasted without line breaks (every line joined with nothing between them).
+
+UNITS = """示例镇党委书记2022年度述职述法报告
+
+各位领导、同志们：
+
+2022年，我团结带领镇党委一班人，认真履行党建第一责任人和推进法治建设第一责任人职责。现将有关情况报告如下。
+
+第一部分 履职尽责情况
+
+抓党建引领。坚持每月召开党委会专题研究党建工作，全年开展三会一课督查4轮，整顿软弱涣散村党组织2个。
+
+抓乡村振兴。14个村集体经营性收入全部超过10万元，新建高标准农田3200亩。
+
+第二部分 履行推进法治建设第一责任人职责情况
+
+带头尊法学法。全年主持党委理论学习中心组学法4次，组织镇村干部旁听庭审1次。
+
+第三部分 落实党风廉政建设和个人廉洁自律情况
+
+我始终严格遵守中央八项规定精神，全年开展廉政约谈38人次，从未利用职权为亲属谋取利益。
+
+第四部分 存在的问题和下一步打算
+
+回顾一年工作，我还存在一些差距：一是抓产业发展的思路办法还不够多；二是对村级权力监督还不够有力。下一步，我将持续加强理论学习，全力推动产业项目落地见效。
+
+述职人：示例
+
+2023年1月12日
+"""
+
+
+def test_pasted_parts_numbered_di_yi_bu_fen_run_into_their_first_item():
+    roles = status(UNITS, flat=True)
+    assert roles["duties"] == roles["rule_of_law"] == roles["integrity"] == "found", roles
+    assert roles["shortcomings"] == roles["next_year"] == "found", roles
+
+
+def test_pasted_titles_without_bao_gao_or_with_a_name_after_them_are_read_as_titles():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    bare = THEMES.replace("关于2024年度法治政府建设工作情况的报告", "2024年度法治政府建设情况").replace(
+        "市人民政府：\n", "")
+    flat = "".join(line.strip() for line in bare.splitlines())
+    assert parse_official(read_text_input(flat)).title == "示例开发区管理委员会2024年度法治政府建设情况"
+    named = "2022年度述职述廉报告\n示例县委副书记　周明\n" + DUTY.split("\n", 1)[1]
+    flat = "".join(line.strip() for line in named.splitlines())
+    assert parse_official(read_text_input(flat)).title == "2022年度述职述廉报告"
+
+
+def test_a_pasted_part_heading_may_follow_the_announcing_colon():
+    text = UNNUMBERED.replace("示例县人民政府关于2019年度法治政府建设情况的报告\n",
+                              "示例县人民政府关于2019年度法治政府建设情况的报告\n\n现将有关情况报告如下：\n")
+    assert status(text, flat=True)["measures"] == "found"

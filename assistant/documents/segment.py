@@ -56,7 +56,7 @@ _BODY_STARTS = (
     "同时", "此外", "其中", "共计", "累计", "先后", "切实", "扎实", "着力", "注重", "始终", "进一步", "聚焦", "紧扣",
     "高度重视", "一方面", "主动", "及时", "统筹", "县政府", "市政府", "区政府", "各级", "各部门", "党组", "局党组",
     "全面", "全力", "依托", "推行", "实施", "完成", "加大", "指导", "督促", "本人", "本年", "报告期内", "对标",
-    "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告",
+    "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告", "现将", "现就",
     "我始终", "我坚持", "我认真", "我严格", "我带领", "我主动", "我牢固",  # a 述职 report's first person
 )
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
@@ -131,6 +131,7 @@ _GENRE = (r"(?:述职述廉报告|述职报告|工作总结|年度报告|工作�
 _GENRE_RE = re.compile(_GENRE)
 _LONG_GENRE_END = re.compile(r"(?:述职述廉报告|述职报告|工作总结|年度报告|工作报告|情况报告|工作要点)$")
 _BARE_TITLE_END = re.compile(r"(?:建设|工作)(?:开展)?情况")
+_YEAR_OPENING = re.compile(r"(?:19|20)\d{2}年[，,]")
 _TITLE_STOP = re.compile(r"[。；：！？]")
 _RECIPIENTS = re.compile(r"[^。，；：！？\s]{2,60}?[：:]")
 
@@ -185,12 +186,14 @@ def _title_end(s: str, pos: int, *, strict: bool = False) -> int | None:
     ends = [m.end() for m in _GENRE_RE.finditer(s, pos, window_end) if m.end() - pos >= 6]
     if strict:  # a line that kept its breaks: only an unmistakable title ("关于…", "…年度报告")
         ends = [e for e in ends if "关于" in s[pos:e] or _LONG_GENRE_END.search(s, pos, e)]
-    if not ends and not strict:
-        # "2022年海湾区市场监督管理局法治政府建设情况2022年，区市场监管局……": a report titled without 报告
-        return next((m.end() for m in _BARE_TITLE_END.finditer(s, pos, window_end)
-                     if m.end() - pos >= 8 and "，" not in s[pos:m.end()]
-                     and (_opening_score(s[m.end():m.end() + 8], Counter()) > 0
-                          or s.startswith(("一、", "第一部分"), m.end()))), None)
+    # "2022年海湾区市场监督管理局法治政府建设情况2022年，区市场监管局……": a report titled without 报告
+    bare = next((m.end() for m in _BARE_TITLE_END.finditer(s, pos, window_end)
+                 if m.end() - pos >= 8 and "，" not in s[pos:m.end()]
+                 and (_YEAR_OPENING.match(s, m.end()) or not strict and (
+                     _opening_score(s[m.end():m.end() + 8], Counter()) > 0
+                     or s.startswith(("一、", "第一部分"), m.end())))), None)
+    if bare is not None and (not ends or bare < ends[0]):
+        return bare
     if not ends:
         return None
     if "关于" not in s[pos:ends[-1]] and "，" in s[pos:ends[0]]:
