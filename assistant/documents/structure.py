@@ -402,6 +402,13 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
     return preamble, top
 
 
+def two_halves(text: str) -> bool:
+    """"把牢法治建设方向，责任体系更加健全": a theme's heading of two balanced halves around one comma (a sentence
+    ends in 。 or runs on)."""
+    halves = text.strip().split("，")
+    return len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves)
+
+
 def _bare_headings(body: list[_Item]) -> dict[int, int]:
     """Unnumbered headings in a body that has no 一、 headings, as {index: level}: .docx paragraphs styled
     "Heading N" / "标题 N", and part headings of reports ("2024年工作回顾" / "2025年工作安排"): short lines
@@ -417,6 +424,7 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
     for idx, it in enumerate(body[:-1]):
         text = it.text
         # "、" joins the parts of a heading ("存在的主要问题、改进情况及其他需要报告的事项"); other marks make a sentence
+        text = "".join(text.split("，")) if two_halves(text) else text
         if it.mark or len(text) > 24 or len(text) < 4 or _has_punct(text, _PUNCT.replace("、", "") + "“”《》（）()—"):
             continue
         if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):

@@ -15,6 +15,7 @@ from itertools import islice
 
 from assistant.documents.numbering import cn_to_int
 from assistant.documents.segment import PART_NOUNS
+from assistant.documents.structure import two_halves
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
@@ -121,10 +122,8 @@ def is_heading_line(text: str) -> bool:
     t = norm(text)
     # "县政府主要负责人履行推进法治建设第一责任人职责情况": a part's full name may run longer than a theme's
     longest = _LONG_HEADING_LINE if t.endswith(_COMPLETE_HEADING) else 24
-    # "把牢法治建设方向，责任体系更加健全": a theme's heading of two balanced halves (a sentence ends in 。)
-    halves = t.split("，")
-    if len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves):
-        t = "".join(halves)
+    if two_halves(t):
+        t = t.replace("，", "")
     return (2 <= len(t) <= longest and not any(c in t for c in _HEADING_LINE_PUNCT + "|｜\t") and t[0] not in "（(【[〔"
             and not re.fullmatch(r"[\d年月日.\-/]+", t))
 
