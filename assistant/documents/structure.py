@@ -382,6 +382,14 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
             continue
         heading, inline = split_inline_heading(mark.rest)
         sec = Section(level=mark.level, number=mark.number_text, heading=heading, line=it.line, inline_text=inline)
+        if _is_unit(mark.number_text):
+            # "第一部分" over "一、…六、": the parts hold their own 一、 lists, which start again in each part
+            restart_offset, last_top_value, inner_next = 0, 0, 0
+            while stack:
+                stack.pop()
+            top.append(sec)
+            stack.append((0, sec))
+            continue
         if mark.level == 1 and restart_offset and mark.value == last_top_value + 1 and mark.value != inner_next:
             restart_offset = 0  # the list is over: the body's own numbering goes on ("四、" after a table's 一、…四、)
         if mark.level == 1 and restart_offset == 0:
@@ -400,6 +408,10 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
             top.append(sec)
         stack.append((depth, sec))
     return preamble, top
+
+
+def _is_unit(number: str) -> bool:
+    return number.startswith("第") and number.endswith("部分")
 
 
 def two_halves(text: str) -> bool:
