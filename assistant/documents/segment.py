@@ -71,6 +71,7 @@ _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's �
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
 _PART_END = re.compile(r"情况|事项")
 _DE_TAIL = re.compile(rf"的(?:{_DE_NOUNS})")
+_DEGREE = ("持续", "不断", "稳步", "全面", "日益", "更加", "有效", "明显", "显著", "进一步", "切实", "逐步")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
 _BAD_TAIL = set("的和与及并或等之在对把将被为从以向于是")
 _BAD_START = set("的了着过和与及等之性化们地得")
@@ -381,6 +382,9 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
             score -= 3  # a heading does not end in a particle or in a verb that opens sentences ("牵头")
         if rest[k] in _BAD_START:
             score -= 3
+        adverb = next((a for a in _DEGREE if rest.startswith(a, k)), None)
+        if adverb and rest[k + len(adverb):k + len(adverb) + 2] in _HEAD_TAILS:
+            score -= 3  # "……责任体系|持续完善坚持……": the heading's own "持续完善" is still ahead
         if c.isdigit() and rest[k].isdigit():
             continue
         if rest[stop:stop + 1] in "：:" and 2 <= stop - k <= 8:

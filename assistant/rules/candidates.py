@@ -39,7 +39,7 @@ _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]
 # led in bold; it says what the paragraph is about. Not an item of a list ("三要在从严自律上下功夫。").
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
 _SENTENCE_LEAD_RE = re.compile(rf"^{_ITEM}([^，。；：:！？“”《》]{{4,20}})。(?=.{{20}})")
-_SHORT_SENTENCE_RE = re.compile(rf"(?:^|[。！？]){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
+_SHORT_SENTENCE_RE = re.compile(rf"(?:^|(?<=[。！？])){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
 # A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
 # without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
 _EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
