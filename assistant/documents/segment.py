@@ -71,6 +71,7 @@ _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's �
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
 _PART_END = re.compile(r"情况|事项")
 _DE_TAIL = re.compile(rf"的(?:{_DE_NOUNS})")
+_TABLE_ROW = re.compile(r"[^。；！？|｜\t]{1,30}?\s*[|｜\t]\s*[+\-]?\d")  # a label, then a figure
 _DEGREE = ("持续", "不断", "稳步", "全面", "日益", "更加", "有效", "明显", "显著", "进一步", "切实", "逐步")
 _BODY_STARTS_WEAK = ("将", "经", "该", "拟", "为")
 _BAD_TAIL = set("的和与及并或等之在对把将被为从以向于是")
@@ -302,6 +303,8 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
             _HEADING_AHEAD.match(s, m.end()) is not None or q == start or s[q - 1] in _SENT_END)
         if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part:
             continue
+        if _TABLE_ROW.match(s, m.end()) and re.search(r"[|｜\t]", s[max(start, p - 40):p]):
+            continue  # "…| 2四、结转下年度继续办理 | 1 | 0 | 1": a table's row label, not a part
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
             level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")
         # A table's last figure runs into the next part: "……采购总金额18650万元三、依申请公开政府信息办理情况".
