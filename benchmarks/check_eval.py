@@ -56,8 +56,11 @@ GOV_REPORTS = SHARED / "corpus" / "reports" / "gov-work-reports"
 SAMPLES = ROOT / "knowledge" / "samples"
 # check_devset: written by the team, halves tune / holdout; check_devset2: written after the first holdout run,
 # tuning data. check_devset3 … 8: written by other hands who never saw the rules, each run once as the holdout
-# (figures in docs/benchmarks.md) and tuned on afterwards; the last one is the untouched holdout.
+# (figures in docs/benchmarks.md) and tuned on afterwards; the last one is the holdout the targets are read on.
 LAST_DEVSET = 10
+# Whether the last set has been tuned on after its one run (its untouched figures are then the history's last
+# item, and the table shows it after tuning). A new set written before any further tuning resets this.
+LAST_SET_TUNED = True
 DEVSETS = [("devset", ROOT / "benchmarks" / "check_devset"),
            *((f"devset{n}", ROOT / "benchmarks" / f"check_devset{n}") for n in range(2, LAST_DEVSET + 1))]
 HOLDOUT = f"devset{LAST_DEVSET}-holdout{LAST_DEVSET}"
@@ -327,7 +330,8 @@ def _targets(results: dict[tuple[str, str], Totals], ablation: bool) -> list[str
         if ablation:
             got["removed-part recall"] = t.removed_hit / max(t.runs, 1)
         short = [f"{k} {v:.3f} < {TARGETS[k]}" for k, v in got.items() if v < TARGETS[k]]
-        out.append(f"- Holdout targets, {form}: " + ("all met" if not short else "**not met**: " + "; ".join(short)))
+        label = f"Targets on {HOLDOUT} after tuning on it" if LAST_SET_TUNED else "Holdout targets"
+        out.append(f"- {label}, {form}: " + ("all met" if not short else "**not met**: " + "; ".join(short)))
     return out
 
 
@@ -344,8 +348,11 @@ def render(results: dict[tuple[str, str], Totals], times: dict[str, float], abla
              "`python benchmarks/check_eval.py --write-docs` (while tuning: `--tune-only`, which never reads the",
              "holdout files). Corpora: the seed, knowledge/samples, the 39 government work reports and ten dev sets",
              "of complete reports with their roles and lines in a manifest (benchmarks/check_devset … check_devset10,",
-             "18 reports each from the third on). **Only the last set is untouched**; each earlier holdout was run once",
-             "(twice for the first), reported as it came out, and only then tuned on. The history, in the order it",
+             "18 reports each from the third on). Each holdout was run once (the first twice), reported as it came",
+             "out, and only then tuned on; "
+             + ("**no set is untouched now**: the untouched figures are the history's last item, and the table shows"
+                " every set after tuning." if LAST_SET_TUNED else "**only the last set is untouched**.")
+             + " The history, in the order it",
              "happened (role recall / complete with no false missing / removed-part recall, original form):",
              "",
              "1. check_devset, written by the team and split in halves; tuned on the tune half: holdout half 0.866 /",
@@ -373,9 +380,11 @@ def render(results: dict[tuple[str, str], Totals], times: dict[str, float], abla
              "9. check_devset9: 18 more reports by new writers, same instructions (a written brief naming each genre's",
              "   parts and asking for free wording, numbering and structure): 0.964 / 0.944 / 0.986, genre 1.000",
              "   (flat: 0.964 / 0.944 / 0.986). Tuned on afterwards.",
-             "10. check_devset10: 18 more reports by new writers, same brief, run once at the end: the",
-             "   devset10-holdout10 rows below. The writers' replies (one line per file on its structure) were the",
-             "   only thing read of them before that run.",
+             "10. check_devset10: 18 more reports by new writers, same brief, run once after the tuning on the ninth",
+             "   (the writers' replies, one line per file on its structure, were the only thing read of them before):",
+             "   0.976 / 0.944 / 1.000, genre and precision 1.000, the same in the traditional, web and pdf forms",
+             "   (flat: 0.929 / 1.000 / 0.986). Its one false 缺少 was a 乡镇 report whose theme headings are",
+             "   unnumbered lines with a comma. Tuned on afterwards (the devset10-holdout10 rows below).",
              "",
              "Forms: original; flat (no line breaks); traditional (OpenCC s2t); web (site chrome around the text); pdf",
              "(hard-wrapped at 36 characters with page numbers), made by benchmarks/messy_forms.py. Role precision is",
