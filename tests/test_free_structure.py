@@ -333,3 +333,132 @@ def test_a_pasted_part_heading_may_follow_the_announcing_colon():
     text = UNNUMBERED.replace("示例县人民政府关于2019年度法治政府建设情况的报告\n",
                               "示例县人民政府关于2019年度法治政府建设情况的报告\n\n现将有关情况报告如下：\n")
     assert status(text, flat=True)["measures"] == "found"
+
+
+UNIT_LISTS = """示例省市场监督管理局2021年度法治政府建设情况报告
+
+第一部分　2021年度推进法治政府建设的主要举措和成效
+
+一、深入学习贯彻习近平法治思想。把学习贯彻习近平法治思想作为党组理论学习中心组的重点内容，全年专题学习6次。
+
+二、持续深化商事制度改革。全面推行证照分离改革，全省新设经营主体同比增长12%。
+
+第二部分　党组主要负责人履行推进法治建设第一责任人职责情况
+
+局党组书记、局长认真履行推进法治建设第一责任人职责，主持党组会议专题研究法治工作5次。
+
+第三部分　存在的不足和原因
+
+一是基层执法人员专业能力不足；二是新业态监管规则不够完善，原因是立法相对滞后。
+
+第四部分　2022年度推进法治政府建设的主要安排
+
+一、加强市场监管重点领域立法。推动出台地方性法规1部。
+
+二、提升执法规范化水平。开展执法案卷评查。
+
+第五部分　其他需要报告的事项
+
+2021年，本局被评为全省谁执法谁普法履职评议优秀单位。
+
+示例省市场监督管理局
+
+2022年1月28日
+"""
+
+
+def test_parts_numbered_di_x_bu_fen_hold_their_own_lists_and_the_fifth_part_is_a_part():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    doc = parse_official(read_text_input(UNIT_LISTS))
+    assert [s.number for s in doc.sections] == ["第一部分", "第二部分", "第三部分", "第四部分", "第五部分"]
+    assert [c.number for c in doc.sections[3].children] == ["一、", "二、"]
+    assert status(UNIT_LISTS)["other"] == "found"
+
+
+SAFETY = """示例街道2025年安全生产工作总结
+
+2025年，示例街道在区委、区政府的坚强领导下，统筹发展和安全，全力防范化解各类安全风险。现将全年工作总结如下。全年安全生产形势保持总体平稳。2025年1月至11月，街道辖区共发生各类生产安全事故2起，同比下降33.3%，未发生较大及以上生产安全事故。
+
+一、织密责任网络，安全生产责任体系持续完善
+
+坚持党政同责、一岗双责，街道党工委会议专题研究安全生产工作9次，修订班子成员安全生产职责清单。
+
+二、聚焦重点行业领域，隐患排查整治走深走实
+
+全年检查生产经营单位617家，发现并整改隐患1280处，整改率99.7%。
+
+三、存在的薄弱环节
+
+一是部分小微企业主体责任落实不到位；二是老旧小区消防设施老化问题仍较突出。
+
+四、2026年工作打算
+
+一是深化安全生产治本攻坚；二是加强应急队伍建设。
+
+示例街道办事处
+
+2025年12月20日
+"""
+
+
+def test_pasted_overview_led_by_a_short_sentence_after_the_announcing_one():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    assert status(SAFETY, flat=True)["overview"] == "found"
+    flat = "".join(line.strip() for line in SAFETY.splitlines())
+    doc = parse_official(read_text_input(flat))
+    assert doc.sections[0].heading == "织密责任网络，安全生产责任体系持续完善"
+
+
+TABLE_ROWS = """示例县人民政府2020年政府信息公开工作年度报告
+
+一、总体情况
+
+2020年，县政府坚持以公开为常态、不公开为例外，全年主动公开政府信息5260条。
+
+二、主动公开政府信息情况
+
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数
+规章 | 0 | 0 | 0
+规范性文件 | 8 | 8 | 71
+
+三、收到和处理政府信息公开申请情况
+
+全年新收申请57件，办结56件，结转下年度1件。具体情况如下：
+
+项目 | 自然人 | 法人或其他组织 | 总计
+一、本年新收政府信息公开申请数量 | 49 | 8 | 57
+二、上年结转政府信息公开申请数量 | 2 | 0 | 2
+三、本年度办理结果：予以公开 | 21 | 4 | 25
+四、结转下年度继续办理 | 1 | 0 | 1
+
+四、政府信息公开行政复议、行政诉讼情况
+
+2020年，县政府因政府信息公开被申请行政复议2件，被提起行政诉讼1件，结果均为维持。
+
+五、存在的主要问题及改进情况
+
+主要问题是部分部门公开内容更新不及时。下一步将强化督查考核，每季度通报一次。
+
+六、其他需要报告的事项
+
+本年度未收取信息处理费。
+
+示例县人民政府办公室
+
+2021年1月20日
+"""
+
+
+def test_pasted_table_rows_numbered_like_parts_do_not_take_a_part_s_number():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    flat = "".join(line.strip() for line in TABLE_ROWS.splitlines())
+    doc = parse_official(read_text_input(flat))
+    assert [s.number for s in doc.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    assert doc.sections[3].heading == "政府信息公开行政复议、行政诉讼情况"
+    assert status(TABLE_ROWS, flat=True)["review_litigation"] == "found"
