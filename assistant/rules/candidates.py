@@ -33,7 +33,8 @@ _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # 
 # "……行政事业性收费\t0收到和处理政府信息公开申请情况申请人情况……": a part heading right after a table's last cell
 _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》（）()、\d\t｜|]{6,28}?(?:情况|事项))")
 # "……。不足及原因：一是……", "……。2025年工作打算：一是……": a colon lead whose paragraph break was lost
-_COLON_LEAD_RE = re.compile(r"(?:^|[。！？!?；])((?:(?:19|20)\d{2}年)?[^，。；：:！？“”《》（）()、\d]{2,30})[：:]")
+_COLON_LEAD_RE = re.compile(r"(?:^|[。！？!?；])((?:(?:19|20)\d{2}年)?(?:[^，。；：:！？“”《》（）()、\d]{2,16}、)?"
+                            r"[^，。；：:！？“”《》（）()、\d]{2,30})[：:]")
 _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
 # "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
 # led in bold; it says what the paragraph is about. Not an item of a list ("三要在从严自律上下功夫。").
