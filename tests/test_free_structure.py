@@ -462,3 +462,15 @@ def test_pasted_table_rows_numbered_like_parts_do_not_take_a_part_s_number():
     assert [s.number for s in doc.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]
     assert doc.sections[3].heading == "政府信息公开行政复议、行政诉讼情况"
     assert status(TABLE_ROWS, flat=True)["review_litigation"] == "found"
+
+
+def test_parts_numbered_di_x_bu_fen_may_name_a_theme_of_two_halves():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    text = UNIT_LISTS.replace("第二部分　党组主要负责人履行推进法治建设第一责任人职责情况",
+                              "第二部分　坚持以上率下，主要负责人带头履行法治建设第一责任")
+    doc = parse_official(read_text_input(text))
+    assert [s.number for s in doc.sections][:3] == ["第一部分", "第二部分", "第三部分"]
+    assert doc.sections[1].heading == "坚持以上率下，主要负责人带头履行法治建设第一责任"
+    assert parse_official(read_text_input("第一部分内容，见附件。\n")).sections == []

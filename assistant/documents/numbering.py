@@ -90,8 +90,10 @@ def int_to_cn(n: int) -> str:
 _SP = r"[^\S\n]*"  # any whitespace but a newline (ASCII, full-width, no-break, en spaces)
 _L1_RE = re.compile(rf"^{_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<punct>[、，,.．]){_SP}")
 # 第一部分 — the outermost part in reports that number their parts so; read as the 一、 level. A heading
-# needs words after it ("第二部分 党政主要负责人履职情况"), and a sentence ("第一部分内容……。") is not one.
-_UNIT_RE = re.compile(rf"^{_SP}第(?P<num>[一二三四五六七八九十]{{1,3}})部分{_SP}[、：:]?{_SP}(?=[^。，；]{{2,40}}$)")
+# needs words after it ("第二部分 党政主要负责人履职情况"), and a sentence ("第一部分内容……。") is not one; a theme's
+# two halves around one comma are a heading.
+_UNIT_RE = re.compile(rf"^{_SP}第(?P<num>[一二三四五六七八九十]{{1,3}})部分{_SP}[、：:]?{_SP}(?=[^。，；]{{2,40}}$|"
+                      rf"[^。，；]{{4,16}}，[^。，；]{{4,16}}$)")  # "第二部分 坚持高位推动，压实安全生产责任链条"
 _L2_RE = re.compile(
     rf"^{_SP}(?P<lb>[（(]){_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<rb>[）)]){_SP}(?P<punct>[、，,.．])?{_SP}"
 )
