@@ -469,8 +469,8 @@ def test_parts_numbered_di_x_bu_fen_may_name_a_theme_of_two_halves():
     from assistant.documents.structure import parse_official
 
     text = UNIT_LISTS.replace("第二部分　党组主要负责人履行推进法治建设第一责任人职责情况",
-                              "第二部分　坚持以上率下，主要负责人带头履行法治建设第一责任")
+                              "第二部分　坚持以上率下，带头履行法治建设第一责任")
     doc = parse_official(read_text_input(text))
     assert [s.number for s in doc.sections][:3] == ["第一部分", "第二部分", "第三部分"]
-    assert doc.sections[1].heading == "坚持以上率下，主要负责人带头履行法治建设第一责任"
+    assert doc.sections[1].heading == "坚持以上率下，带头履行法治建设第一责任"
     assert parse_official(read_text_input("第一部分内容，见附件。\n")).sections == []
