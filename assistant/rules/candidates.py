@@ -35,6 +35,9 @@ _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》
 # "……。不足及原因：一是……", "……。2025年工作打算：一是……": a colon lead whose paragraph break was lost
 _COLON_LEAD_RE = re.compile(r"(?:^|[。！？!?；])((?:(?:19|20)\d{2}年)?(?:[^，。；：:！？“”《》（）()、\d]{2,16}、)?"
                             r"[^，。；：:！？“”《》（）()、\d]{2,30})[：:]")
+# "……落地见效主要负责同志履行推进法治建设第一责任人职责情况。厅主要负责同志……": a part's lead sentence run on
+# to the theme heading before it (the heading had a comma, so nothing else marks where it ends)
+_RUN_ON_LEAD_RE = re.compile(r"(?<=[，,])([^，。；：:！？“”《》（）()\d]{8,40}?情况)[。：:]")
 _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]{2,16}方面)[，,]")  # the same inside pasted text
 # "主要负责同志带头履职。区长……": a paragraph opened by a short sentence of its own, the way a theme's item is
 # led in bold; it says what the paragraph is about. Not an item of a list ("三要在从严自律上下功夫。").
@@ -204,7 +207,7 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                      if m.start(1) not in seen and not _is_transition(text, m)]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
-            heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE)
+            heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE, _RUN_ON_LEAD_RE)
                       for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _is_transition(text, m)]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same
