@@ -67,6 +67,7 @@ _HEADING_AHEAD = re.compile(rf"(?![一二三四五六七八九十])[^，。；�
 _DE_NOUNS = "情况|问题|事项|不足|原因|措施|安排|打算|做法|成效"  # what a heading "……的×××" ends with
 _OWN_TAIL_AHEAD = re.compile(rf"[^，。；：！？\d]{{0,14}}的(?:{_DE_NOUNS})(?![：:])"
                              r"|[^，。；：！？\d（(]{1,10}(?:情况|事项)(?=[^，。；：！？]{0,2}[｜|（(第])")
+_NEAR_TAIL_AHEAD = re.compile(r"[^，。；：！？\d（(]{1,3}(?:情况|事项)")
 _LIST_GAP = 400  # characters between a list's 一、 and its 二、 (a part's 一、 and 二、 are further apart)
 _LEAD = re.compile(r"(?<=[。；！？])([^，。；：:！？、\d（）()“”《》|]{2,10})[：:]")
 _PART_END = re.compile(r"情况|事项")
@@ -396,8 +397,8 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
             score += 1.5
         elif rest[:k].endswith(("情况", "事项")):
             score += 0.5  # the usual last word of a report's part heading ("……行政复议、行政诉讼情况")
-        if rest[k:k + 2] in _HEAD_TAILS or _OWN_TAIL_AHEAD.match(rest, k):
-            score -= 2  # "信息公开|工作被申请……的情况": the heading's own last word is still ahead
+        if rest[k:k + 2] in _HEAD_TAILS or _OWN_TAIL_AHEAD.match(rest, k) or _NEAR_TAIL_AHEAD.match(rest, k):
+            score -= 2  # "信息公开|工作被申请……的情况", "……信息公开|申请情况": the heading's own last word is ahead
         if k < 4 or k - rest.rfind("，", 0, k) <= 4:
             score -= 1  # a heading (or its last clause) of one or two words is unlikely
         if k >= 2 and rest[k:k + 2] == rest[:2]:
