@@ -474,3 +474,11 @@ def test_parts_numbered_di_x_bu_fen_may_name_a_theme_of_two_halves():
     assert [s.number for s in doc.sections][:3] == ["第一部分", "第二部分", "第三部分"]
     assert doc.sections[1].heading == "坚持以上率下，带头履行法治建设第一责任"
     assert parse_official(read_text_input("第一部分内容，见附件。\n")).sections == []
+
+
+def test_a_pasted_lead_sentence_run_on_after_a_comma_theme_heading_is_found():
+    text = THEMES.replace("管委会主要负责人履职情况。管委会主任", "管委会主要负责人履行推进法治建设第一责任人职责情况。管委会主任")
+    text = text.replace("坚持党工委统一领导、管委会组织实施的工作格局，制定年度法治建设工作要点，明确任务28项。\n\n", "")
+    assert "责任体系更加健全\n\n管委会主要负责人" in text
+    assert status(text, flat=True)["first_responsible"] == "found"
+
