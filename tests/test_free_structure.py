@@ -482,3 +482,19 @@ def test_a_pasted_lead_sentence_run_on_after_a_comma_theme_heading_is_found():
     assert "责任体系更加健全\n\n管委会主要负责人" in text
     assert status(text, flat=True)["first_responsible"] == "found"
 
+
+
+def test_a_theme_heading_with_a_comma_right_above_its_text_is_not_rejoined_as_a_wrap():
+    from assistant.documents.reading import read_text_input
+
+    # No blank lines, and each paragraph on one long line as a word processor saves it.
+    more = "，全年开展专题培训6次、专项检查3轮，推动各项任务按期完成，群众满意度持续提升"
+    tight = "\n".join(line.replace("。", more + "。", 1) if len(line) > 30 else line
+                      for line in THEMES.splitlines() if line.strip())
+    paragraphs = [p.text for p in read_text_input(tight).paragraphs]
+    assert "把牢法治建设方向，责任体系更加健全" in paragraphs
+    assert status(tight)["measures"] == "found"
+    # A text wrapped at about 20 characters still has its wrapped clauses rejoined.
+    wrapped = "经济增速是综合性指标，今年预期目标设定\n在5%左右，考虑了稳就业的需要。\n"
+    assert [p.text for p in read_text_input(wrapped).paragraphs] == [
+        "经济增速是综合性指标，今年预期目标设定在5%左右，考虑了稳就业的需要。"]

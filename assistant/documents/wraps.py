@@ -51,6 +51,7 @@ _OPENERS = set("（(《“‘「『【〔<")
 _STRONG_CONT_END = set("，,、") | _OPENERS
 _CONT_START = set("，,。、；;：:？?！!）)》”’」』】〕…%％")
 _INTERNAL_CLAUSE = re.compile(r"[，。；]")
+_ONE_LINE_PARAGRAPHS = 80  # line width (upper quartile) from which the text keeps each paragraph on one line
 LONG_LINE = 40  # display width from which a line that stops mid-sentence is a wrap, whatever the layout
 
 
@@ -133,7 +134,7 @@ def _unclosed(s: str) -> bool:
 
 
 def _should_join(prev_line: str, prev_width: float, prev_is_first: bool, nxt: str, gap: int,
-                 fixed: float | None, next_width: float = 0.0) -> bool:
+                 fixed: float | None, next_width: float = 0.0, typical: float = 0.0) -> bool:
     """prev_line: the last physical line of the paragraph so far (stripped) and its width as laid out
     (indentation included); nxt: the next non-empty line; gap: blank lines between them; prev_is_first: the
     paragraph so far is a single line."""
@@ -166,7 +167,11 @@ def _should_join(prev_line: str, prev_width: float, prev_is_first: bool, nxt: st
         # Without a fixed layout, a line ending right after a closing quote/bracket ended a phrase, most
         # likely the paragraph with its 。 missing ("…确保“一清水永续北上”").
         return prev_line[-1] not in _CLOSERS
-    # A shorter line cut mid-sentence: it already holds a clause ("经济增速是综合性指标，今年预期目标设定").
+    # A shorter line cut mid-sentence: it already holds a clause ("经济增速是综合性指标，今年预期目标设定"). Not in
+    # a text whose paragraphs each stay on one long line: there a short line is a line of its own, a theme's
+    # heading of two halves ("以法治营商环境建设为牵引，激发园区发展活力") right above its text.
+    if typical >= _ONE_LINE_PARAGRAPHS and w * 3 <= typical:
+        return False
     return w >= 10 and bool(_INTERNAL_CLAUSE.search(prev_line[:-1])) and fixed is None and gap == 0
 
 
@@ -190,6 +195,9 @@ def repair_wraps(lines: list[str], *, first_line: int = 1, numbers: list[int] | 
     starts = starts or set()
     widths = _layout_widths(cleaned)
     fixed = _fixed_width(widths)
+    # how long the text's longer lines run: a quarter of the lines reach it (headings and dates are short)
+    long_lines = sorted(w for w in widths if w >= 8)
+    typical = long_lines[(3 * len(long_lines)) // 4] if long_lines else 0.0
     out: list[Paragraph] = []
     cur: list[int] = []  # indices of the physical lines of the paragraph being built
     last_width = 0.0  # layout width of the last line of cur, indentation included
@@ -215,7 +223,7 @@ def repair_wraps(lines: list[str], *, first_line: int = 1, numbers: list[int] | 
             gap += 1
             continue
         if cur and i not in starts and _should_join(cleaned[cur[-1]].strip(), last_width, len(cur) == 1, s, gap,
-                                                    fixed, widths[i]):
+                                                    fixed, widths[i], typical):
             cur.append(i)
         else:
             flush()
