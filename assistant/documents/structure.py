@@ -414,11 +414,11 @@ def _is_unit(number: str) -> bool:
     return number.startswith("第") and number.endswith("部分")
 
 
-def two_halves(text: str) -> bool:
-    """"把牢法治建设方向，责任体系更加健全": a theme's heading of two balanced halves around one comma (a sentence
-    ends in 。 or runs on)."""
+def without_theme_comma(text: str) -> str:
+    """"把牢法治建设方向，责任体系更加健全" → without its comma: a theme's heading of two balanced halves around one
+    comma reads as a heading (a sentence ends in 。 or runs on); any other text is returned as it is."""
     halves = text.strip().split("，")
-    return len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves)
+    return "".join(halves) if len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves) else text
 
 
 def _bare_headings(body: list[_Item]) -> dict[int, int]:
@@ -436,7 +436,7 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
     for idx, it in enumerate(body[:-1]):
         text = it.text
         # "、" joins the parts of a heading ("存在的主要问题、改进情况及其他需要报告的事项"); other marks make a sentence
-        text = "".join(text.split("，")) if two_halves(text) else text
+        text = without_theme_comma(text)
         if it.mark or len(text) > 24 or len(text) < 4 or _has_punct(text, _PUNCT.replace("、", "") + "“”《》（）()—"):
             continue
         if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):

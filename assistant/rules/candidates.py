@@ -15,7 +15,7 @@ from itertools import islice
 
 from assistant.documents.numbering import cn_to_int
 from assistant.documents.segment import PART_NOUNS
-from assistant.documents.structure import two_halves
+from assistant.documents.structure import without_theme_comma
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
@@ -126,8 +126,7 @@ def is_heading_line(text: str) -> bool:
     t = norm(text)
     # "县政府主要负责人履行推进法治建设第一责任人职责情况": a part's full name may run longer than a theme's
     longest = _LONG_HEADING_LINE if t.endswith(_COMPLETE_HEADING) else 24
-    if two_halves(t):
-        t = t.replace("，", "")
+    t = without_theme_comma(t)
     return (2 <= len(t) <= longest and not any(c in t for c in _HEADING_LINE_PUNCT + "|｜\t") and t[0] not in "（(【[〔"
             and not re.fullmatch(r"[\d年月日.\-/]+", t))
 

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.documents.numbering import DATE_RE
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.candidates import Candidate, collect, is_resegmented, paragraph_leads
 from assistant.rules.genre_schema import Genre, Role, norm
@@ -80,7 +81,6 @@ _JOINERS_RE = re.compile(r"[和与及、，,；;]|以及|并")
 # "2025年工作要点" is.
 _COMING_YEAR_RE = re.compile(r"明年|来年|次年|下一?年度?|新的?一年")
 _YEAR_OPENING_RE = re.compile(r"((?:19|20)\d{2})年[，,是]")
-_DATE_RE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?")
 _PLANS_RE = re.compile(r"将|要|拟|计划|力争|着力")
 _SUB_HEADING_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）([^，。；：:！？（]{2,12})")
 # A short part of a combined heading that is a role word on its own ("工作做法、成效和不足": "不足").
@@ -152,7 +152,7 @@ class _Scorer:
         if _COMING_YEAR_RE.search(norm(text)):
             return True
         # a date ("（2024年1月18日）" by the speaker's name) says when it was written, not what it plans
-        return self.year is not None and any(y > self.year for y in years_in(_DATE_RE.sub("", text)))
+        return self.year is not None and any(y > self.year for y in years_in(DATE_RE.sub("", text)))
 
     def opens_coming_year(self, first: str) -> bool:
         """"2022年，市公安局将重点抓好以下工作：": a part whose text opens by planning the coming year."""
