@@ -1,7 +1,9 @@
 """Structures found in the ninth dev set and re-read in the earlier ones (issue 9): unnumbered theme headings of
 two halves around a comma, a part's full name as a long heading line, a container heading with one opening
 paragraph, an item's sentence of results that mentions 存在问题, a plan part that opens with the coming year, and
-a 公开 report pasted without line breaks whose overview lists its aspects."""
+a 公开 report pasted without line breaks whose overview lists its aspects; from the thirteenth and fourteenth:
+led paragraphs for 其他事项 and the leader's duty, plan items that never stand for a removed part, and a pasted
+safety summary whose problems follow a table."""
 
 from __future__ import annotations
 
@@ -498,3 +500,184 @@ def test_a_theme_heading_with_a_comma_right_above_its_text_is_not_rejoined_as_a_
     wrapped = "经济增速是综合性指标，今年预期目标设定\n在5%左右，考虑了稳就业的需要。\n"
     assert [p.text for p in read_text_input(wrapped).paragraphs] == [
         "经济增速是综合性指标，今年预期目标设定在5%左右，考虑了稳就业的需要。"]
+
+
+LED_LAST = """示例县自然资源局2024年度法治政府建设工作报告
+
+主要举措和成效
+
+完善制度体系，夯实依法行政基础。全年清理规范性文件12件，废止3件。
+
+存在的不足及原因
+
+一是执法力量与监管任务不相匹配；二是部分执法人员法治素养有待提升，原因是培训覆盖不足。
+
+局主要负责人履行推进法治建设第一责任人职责情况
+
+局长切实扛起第一责任人责任，主持召开局务会议专题研究法治工作5次，带头述法。
+
+其他需要报告的事项。2024年，我局被评为全市法治宣传教育先进单位。
+
+2025年工作打算
+
+一是持续推进执法规范化建设；二是深化法治宣传教育。
+
+示例县自然资源局
+
+2025年1月22日
+"""
+
+
+def test_other_matters_as_a_led_paragraph_inside_the_part_before_it_are_found():
+    assert status(LED_LAST)["other"] == "found"
+
+
+THEME_LED_DUTY = """示例市人民政府办公室2022年度法治政府建设情况报告
+
+第一部分　以依法行政为主线，提升服务决策法治化水平
+
+围绕中心工作严格执行重大行政决策程序规定，全年审核各类文件86件。
+
+第二部分　以从严管理为保障，加强机关自身法治建设
+
+健全机关内部制度体系。制定修订内部制度19项。
+
+主要负责人履行推进法治建设第一责任人职责：秘书长、办公室主任认真履行第一责任人职责，全年主持专题研究法治建设4次，带头述法。
+
+第三部分　存在的问题和2023年工作打算
+
+办公室法治建设仍存在一些不足：部分干部运用法治思维的能力还不够强。2023年，办公室将重点抓好以下工作：一是深化学法用法；二是加强合法性审查。
+
+示例市人民政府办公室
+
+2023年2月8日
+"""
+
+
+def test_a_lead_naming_the_leader_s_duty_over_twenty_characters_is_found_inside_a_theme():
+    assert status(THEME_LED_DUTY)["first_responsible"] == "found"
+
+
+UNIT_PLAN_LIST = """示例省自然资源厅2022年度法治政府建设情况报告
+
+2022年，示例省自然资源厅坚持依法行政，现将有关情况报告如下。
+
+第一部分　主要举措和成效
+
+一、法规制度体系进一步健全。全年修订地方性法规草案2件，清理规范性文件37件。
+
+二、行政执法更加规范。全年立案查处违法用地案件86件，结案率97%。
+
+第二部分　厅主要负责人履行推进法治建设第一责任人职责情况
+
+厅党组书记、厅长认真履行第一责任人职责，全年主持召开厅党组会议专题研究法治建设5次。
+
+第三部分　存在的不足和原因
+
+一是立法仍有短板，部分规章出台时间较早；二是基层执法力量薄弱。
+
+第四部分　2023年工作思路
+
+一、加快重点领域立法。推动矿产资源管理条例修订出台。
+
+二、提升执法监管效能。健全省市县三级联动执法机制。
+
+示例省自然资源厅
+
+2023年1月31日
+"""
+
+
+def test_pasted_plan_items_under_a_di_x_bu_fen_part_never_stand_for_the_removed_measures():
+    assert status(UNIT_PLAN_LIST, flat=True)["measures"] == "found"
+    lines = UNIT_PLAN_LIST.splitlines()
+    start = lines.index("第一部分　主要举措和成效")
+    end = lines.index("第二部分　厅主要负责人履行推进法治建设第一责任人职责情况")
+    text = "\n".join(lines[:start] + lines[end:])
+    assert status(text, flat=True)["measures"] != "found"
+
+
+HEARD_REPORTS = """示例开发区管理委员会关于2019年度法治政府建设情况的报告
+
+2019年，示例开发区管委会坚持依法行政，现将有关情况报告如下。
+
+主要工作举措和取得的成效
+
+（一）深化行政审批制度改革。承接市级下放权限62项。
+
+（二）规范行政执法行为。推行行政执法三项制度，全年开展执法检查1300余次。
+
+管委会主要负责人履行推进法治建设第一责任人职责情况
+
+管委会主任认真履行第一责任人职责。一是亲自部署，年初召开法治建设专题会议。二是亲自督办。年中、年末两次听取各部门法治建设情况汇报，对发现的问题督促限期整改。
+
+存在的不足和原因
+
+一是部分工作人员对依法行政的认识仍有偏差；二是执法力量不足，原因是未设专门法制机构。
+
+2020年工作计划
+
+一是推进管理体制改革；二是设立法制审核机构。
+
+示例开发区管理委员会
+
+2020年1月20日
+"""
+
+
+def test_a_pasted_sentence_about_hearing_reports_is_no_heading_for_the_removed_measures():
+    lines = HEARD_REPORTS.splitlines()
+    start = lines.index("主要工作举措和取得的成效")
+    end = lines.index("管委会主要负责人履行推进法治建设第一责任人职责情况")
+    assert status(HEARD_REPORTS, flat=True)["measures"] == "found"
+    assert status("\n".join(lines[:start] + lines[end:]), flat=True)["measures"] != "found"
+
+
+SAFETY_TABLE = """示例县工业和信息化局2024年工业领域安全生产工作总结
+
+2024年，县工业和信息化局认真履行行业安全监管职责，全县工业领域安全生产形势保持总体稳定。现将全年工作总结如下。
+
+全年工业领域安全生产形势
+
+截至2024年12月底，全县共有规模以上工业企业186家，全年未发生较大以上生产安全事故。
+
+主要工作及成效
+
+——责任体系进一步健全。局党组召开会议专题研究安全生产工作7次。
+
+——重大事故隐患排查整治扎实开展。全年累计检查企业412家次，整改隐患1368项。
+
+主要指标如下：
+
+指标	2023年	2024年
+检查企业（家次）	356	412
+培训人员（人次）	460	540
+
+存在的问题
+
+一是部分中小企业主体责任落实不到位；二是行业监管力量薄弱。
+
+2025年工作安排
+
+2025年，我局将继续坚持人民至上、生命至上，重点做好以下工作。
+
+（一）压实安全生产责任。严格落实行业监管责任。
+
+（二）深化治本攻坚行动。持续开展重大事故隐患排查整治。
+
+示例县工业和信息化局
+
+2024年12月26日
+"""
+
+
+def test_a_pasted_safety_summary_finds_its_situation_and_the_problems_after_a_table():
+    assert status(SAFETY_TABLE, flat=True) == {
+        "overview": "found", "measures": "found", "shortcomings": "found", "next_year": "found"}
+
+
+def test_pasted_plan_items_after_their_heading_never_stand_for_the_removed_work():
+    lines = SAFETY_TABLE.splitlines()
+    start = lines.index("主要工作及成效")
+    end = lines.index("主要指标如下：")
+    assert status("\n".join(lines[:start] + lines[end:]), flat=True)["measures"] != "found"

@@ -382,7 +382,7 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
             continue
         heading, inline = split_inline_heading(mark.rest)
         sec = Section(level=mark.level, number=mark.number_text, heading=heading, line=it.line, inline_text=inline)
-        if _is_unit(mark.number_text):
+        if is_unit(mark.number_text):
             # "第一部分" over "一、…六、": the parts hold their own 一、 lists, which start again in each part
             restart_offset, last_top_value, inner_next = 0, 0, 0
             while stack:
@@ -410,7 +410,8 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
     return preamble, top
 
 
-def _is_unit(number: str) -> bool:
+def is_unit(number: str) -> bool:
+    """A 第X部分 number: a unit of the document that holds its own 一、 list."""
     return number.startswith("第") and number.endswith("部分")
 
 

@@ -15,7 +15,7 @@ from itertools import islice
 
 from assistant.documents.numbering import cn_to_int
 from assistant.documents.segment import PART_NOUNS
-from assistant.documents.structure import without_theme_comma
+from assistant.documents.structure import is_unit, without_theme_comma
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
@@ -27,8 +27,8 @@ _FIGURE_RE = re.compile(r"\d+(?![\d.]*年)")  # a count or amount, not a year
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
-# "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……": a long lead naming a part
-_LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项))[：:]")
+# "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……" (or "……职责："): a long lead naming a part
+_LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项|职责))[：:]")
 _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
 # "……行政事业性收费\t0收到和处理政府信息公开申请情况申请人情况……": a part heading right after a table's last cell
 _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》（）()、\d\t｜|]{6,28}?(?:情况|事项))")
@@ -44,9 +44,10 @@ _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
 _SENTENCE_LEAD_RE = re.compile(rf"^{_ITEM}([^，。；：:！？“”《》]{{4,20}})。(?=.{{20}})")
 _SHORT_SENTENCE_RE = re.compile(rf"(?:^|(?<=[。！？])){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
-# A heading that lost its line break (text pasted from a web page): after a sentence end, a short phrase
-# without punctuation directly followed by the first item of a list ("……。工作中还存在的差距一是……").
-_EMBEDDED_RE = re.compile(r"(?:^|[。；！？])([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
+# A heading that lost its line break (text pasted from a web page): after a sentence end or a table's last
+# figure, a short phrase without punctuation directly followed by the first item of a list ("……。工作中还存在的
+# 差距一是……", "……460　540存在的问题一是……").
+_EMBEDDED_RE = re.compile(r"(?:^|[。；！？]|(?<=\d)(?![\d\s.%]))([^，。；：:！？“”《》（）()]{4,20}?)(?=一是|首先|（一）|第一[，、])")
 
 
 # A paragraph this long has lost its line breaks (pasted from a web page): its unnumbered headings run straight
@@ -61,11 +62,11 @@ _ITEM_LEADS = (_COLON_LEAD_RE, _ASPECT_RE)  # the kinds of lead a list's items h
 # "现将主要工作总结如下：" opens the body; it is no heading whatever nouns it holds.
 _TRANSITION_RE = re.compile(r"[^。！？；]{0,40}?如下")
 _RESEGMENTED = ("没有换行", "连在一起")
-_HEAD_NOUNS = "情况|事项|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因"
+_HEAD_NOUNS = "情况|事项|工作|任务|问题|地方|方面|打算|重点|要点|思路|不足|差距|短板|方向|安排|措施|成效|举措|环节|弱项|成因|形势|回顾"
 _SENTENCE_HEAD_RE = re.compile(
     rf"(?:^|[。！？!?]|(?<=如下)[：:])((?:(?:19|20)\d{{2}}年)?(?:[^，。；：:！？“”《》（）()、\d]{{2,16}}、)?"
     rf"[^，。；：:！？“”《》（）()、\d]{{2,24}}?(?:{_HEAD_NOUNS}))"
-    r"(?=[^，。；：:！？]{2})")
+    r"(?=[^，。；：:！？]{2})(?!汇报|报告|通报)")  # "听取……法治建设情况汇报": the object of a sentence, no heading
 
 
 # A heading found that way may go on with more heading nouns: "……工作" + "举措及成效", "不足" + "和2021年工作安排".
@@ -254,6 +255,8 @@ def _item_runs(leads: list[re.Match[str]]) -> dict[int, int]:
 def _inline_parts(doc: OfficialDocument, last: int) -> list[Candidate]:
     """Numbered parts left inside a paragraph of a re-segmented text (see _INLINE_PART_RE), only those that
     continue the document's own 一、 numbering in order (an enumeration inside a sentence does not)."""
+    if any(is_unit(s.number) for s in doc.sections):
+        return []  # under 第X部分 parts a 一、 list is a part's own items
     numbers = [cn_to_int(s.number.rstrip("、")) for s in doc.sections if s.level == 1]
     expected = max((n for n in numbers if n), default=0) + 1
     out = []
@@ -296,6 +299,10 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
     # but for the items of a list under one of them.
     led_parts = not doc.sections or (flat and not any(s.level == 1 for s in doc.sections))
     led = _led_paragraphs(list(doc.preamble), last, flat)
+    heads = [c for c in led if c.owner is None]
+    # "……2025年工作安排2025年，我局将……（一）压实……（二）……": in pasted text, numbered items after the last
+    # phrase run into the opening text are that part's items, not parts of their own.
+    own = heads[-1].section if led_parts and flat and heads else None
     for s in doc.sections:
         for sub in s.iter():
             if sub is not s:
@@ -303,6 +310,13 @@ def collect(doc: OfficialDocument) -> tuple[list[Candidate], list[Candidate]]:
             deeper += _split_heading_lines(sub.paragraphs, last, after=sub.children)
             inline = [Paragraph(sub.inline_text, sub.line)] if sub.inline_text else []
             led += _led_paragraphs(inline + sub.paragraphs, last, flat, owner=None if led_parts else sub)
-    top += [c for c in led if led_parts and c.owner is None]
+    parts = [c for c in led if led_parts and c.owner is None]
+    if own is not None:
+        for c in top:
+            if c.level > 0:
+                c.owner = own
+        top = parts + top  # the phrase is classified before the items it owns
+    else:
+        top += parts
     deeper += [c for c in led if not led_parts or c.owner is not None]
     return top, deeper

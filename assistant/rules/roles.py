@@ -238,18 +238,22 @@ def _classify_top(top: list[Candidate], scorer: _Scorer, hits: dict[str, RoleHit
                 for role, score in picked:
                     _mark(hits[role.id], score, via, c)
             continue
-        owner = [o for o in owners if o[0].line < c.line]
+        owner = [o for o in owners if o[0].line < c.line or o[0].section is c.owner] if c.level > 0 else []
         if owner:
-            # A numbered part under an unnumbered heading line belongs to that heading's role.
-            picked, via = owner[-1][1], "heading_line"
+            # A numbered part under an unnumbered heading line (or a phrase it follows in pasted text) belongs
+            # to that heading's role.
+            picked, via = owner[-1][1], "heading_line" if owner[-1][0].level == 0 else "led"
         else:
             picked, via = scorer.firm(c)
-            if not picked and c.level == outermost:
+            # items owned by a phrase of pasted text that names no role are that phrase's, not parts to place
+            if not picked and c.level == outermost and c.owner is None:
                 picked, via = _fallback(c, scorer)
         if not owner:
             picked = picked + [(r, s) for r, s in bare_part_roles(c.heading, genre)
                                if all(r.id != p.id for p, _ in picked)]
         picked = _through_children(c, picked, scorer.genre)
+        if c.level < 0 and picked:
+            owners.append((c, picked))
         c.section.role = picked[0][0].id if picked else None
         for role, score in picked:
             _mark(hits[role.id], score, via, c)
