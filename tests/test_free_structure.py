@@ -681,3 +681,136 @@ def test_pasted_plan_items_after_their_heading_never_stand_for_the_removed_work(
     start = lines.index("主要工作及成效")
     end = lines.index("主要指标如下：")
     assert status("\n".join(lines[:start] + lines[end:]), flat=True)["measures"] != "found"
+
+
+DUTY_DISCIPLINE = """示例镇党委书记2021年度述职述廉报告
+
+2021年，在县委的坚强领导下，本人认真履行镇党委书记职责，现将有关情况报告如下。
+
+一、加强政治理论学习，筑牢信念根基
+
+以党史学习教育为契机，把学习作为履职尽责的第一需要。全年主持镇党委理论学习中心组集中学习14次，讲专题党课3次，撰写心得体会4篇，到联系村开展宣讲6场，带动班子成员学深悟透、学以致用。
+
+二、坚持发展第一要务，推动镇域经济稳中有进
+
+始终把抓发展作为第一责任，全年引进项目6个，完成固定资产投资5.2亿元，同比增长9%。
+
+三、坚持民生为本，统筹推进乡村振兴
+
+坚持把群众期盼作为工作方向，新建农村公路18公里，改造危房42户。
+
+四、严守纪律规矩，落实全面从严治党责任
+
+认真履行全面从严治党主体责任第一责任人职责，年初与班子成员、各站所负责人签订党风廉政建设责任书，全年专题研究党风廉政建设工作4次，开展谈心谈话38人次，完善工程招投标、资金拨付等制度8项，巡察反馈的9个问题已全部整改到位。本人严格遵守中央八项规定及其实施细则精神，如实报告个人有关事项，管好家属和身边工作人员，不插手工程项目，始终做到清正廉洁。
+
+五、存在的不足
+
+一是理论学习的系统性还不够，学用结合不够紧密；二是推动产业转型的办法还不多，招大引强成效不明显；三是对村级班子的日常监督还存在薄弱环节。
+
+六、2022年工作打算
+
+一是坚持学习不放松；二是全力推动项目建设；三是严守廉洁底线。
+
+张某某
+
+2022年1月12日
+"""
+
+
+def _drop_parts(text: str, first: str, upto: str) -> str:
+    lines = text.splitlines()
+    return "\n".join(lines[:lines.index(first)] + lines[lines.index(upto):])
+
+
+def test_a_part_about_keeping_discipline_is_the_integrity_part():
+    assert status(DUTY_DISCIPLINE)["integrity"] == "found"
+
+
+def test_pasted_duty_report_with_its_duty_parts_removed_reads_the_parts_after_the_gap():
+    # Deleting 二、 and 三、 leaves 一、 … 四、: the parts after the gap are still parts, and the study part's
+    # heading of two halves does not run on into its first sentence (which mentions 履职尽责).
+    text = _drop_parts(DUTY_DISCIPLINE, "二、坚持发展第一要务，推动镇域经济稳中有进", "四、严守纪律规矩，落实全面从严治党责任")
+    got = status(text, flat=True)
+    assert got["integrity"] == "found"
+    assert got["duties"] != "found"
+    assert status(DUTY_DISCIPLINE, flat=True)["duties"] == "found"
+
+
+SAFETY_TAB_TABLE = """示例县交通运输局2025年安全生产工作总结
+
+2025年，县交通运输局坚持安全发展理念，全县交通运输行业安全生产形势总体平稳，现将全年工作总结如下。
+
+一、全年安全生产形势
+
+2025年，全县交通运输行业未发生较大及以上生产安全责任事故。主要指标如下：
+
+指标	2025年	2024年	同比
+营运车辆事故起数（起）	2	3	-33.3%
+在建交通工程事故起数（起）	0	0	持平
+
+二、主要工作及成效
+
+（一）健全责任体系。调整局安全生产工作领导小组，签订责任书46份。
+
+（二）强化源头管理。全年检查道路运输企业58家次，整改隐患213处。
+
+三、存在的问题
+
+一是部分运输企业主体责任落实不到位；二是基层监管力量不足。
+
+四、2026年工作安排
+
+2026年，我局将持续推进治本攻坚，重点抓好责任落实和隐患整治。
+
+示例县交通运输局
+
+2025年12月18日
+"""
+
+
+def test_a_pasted_part_after_a_tab_table_ending_in_words_is_found():
+    assert status(SAFETY_TAB_TABLE, flat=True)["measures"] == "found"
+
+
+DISCLOSURE_TAB_TABLE = """示例县人力资源和社会保障局2019年政府信息公开工作年度报告
+
+本年度报告依据《中华人民共和国政府信息公开条例》编制，数据统计期限为2019年1月1日至12月31日。
+
+一、工作概述
+
+2019年是新修订的《条例》正式施行的第一年。本局以贯彻落实新《条例》为主线，围绕就业创业、社会保障、人事人才、劳动关系等群众关注度高的领域，调整局政务公开工作领导小组，修订政府信息公开指南，做好主动公开、依申请公开和政策解读工作。
+
+二、主动公开政府信息情况
+
+全年在县政府门户网站本局栏目主动公开政府信息356条，其中就业创业政策48条、社会保险待遇调整信息36条、人事考试录用信息92条，通过政务新媒体发布解读材料27篇。
+
+三、依申请公开政府信息办理情况
+
+2019年，本局共收到政府信息公开申请9件，均已按期答复。
+
+四、因政府信息公开被申请行政复议、提起行政诉讼情况
+
+类别	结果维持	结果纠正	其他结果	尚未审结	总计
+行政复议	1	0	0	0	1
+行政诉讼	0	0	0	0	0
+
+五、工作中存在的问题及改进措施
+
+一是公开内容不够全面；二是政策解读形式单一。针对上述问题，2020年本局将完善公开目录，丰富解读形式。
+
+示例县人力资源和社会保障局
+
+2020年1月20日
+"""
+
+
+def test_pasted_headings_end_at_their_last_word_before_a_year_or_a_tab_table():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    flat = "".join(line.strip() for line in DISCLOSURE_TAB_TABLE.splitlines())
+    doc = parse_official(read_text_input(flat))
+    assert [s.number + s.heading for s in doc.sections] == [
+        "一、工作概述", "二、主动公开政府信息情况", "三、依申请公开政府信息办理情况",
+        "四、因政府信息公开被申请行政复议、提起行政诉讼情况", "五、工作中存在的问题及改进措施"]
+    assert status(DISCLOSURE_TAB_TABLE, flat=True)["review_litigation"] == "found"

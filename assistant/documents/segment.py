@@ -44,7 +44,7 @@ _HEAD_TAILS = (
     "工作", "建设", "成效", "成绩", "做法", "经验", "职责", "方面", "根基", "教育", "宣传", "机制", "体系", "能力",
     "水平", "意识", "观念", "保障", "领导", "监督", "服务", "环境", "制度", "管理", "执法", "决策", "治理", "改革",
     "发展", "基础", "责任", "目标", "任务", "要点", "部署", "重点", "方向", "进展", "效果", "作用", "活动", "质量",
-    "队伍", "作风", "规范", "纠纷", "公开", "阵地", "职能", "事项", "概况", "格局", "氛围", "底线", "实效", "法治",
+    "队伍", "作风", "规范", "纠纷", "公开", "阵地", "职能", "事项", "概况", "概述", "格局", "氛围", "底线", "实效", "法治",
     "培训", "风险", "福祉", "意见", "建议", "价值观", "考虑", "化解", "增强", "突破", "提升", "落实", "推进", "完善",
     "提高", "巩固", "优化", "健全", "见效", "有力", "有序", "明显", "显著", "振兴", "效能", "活力", "后劲", "信心", "渠道", "获得感", "智能化", "责任制", "取向", "导向", "复议", "诉讼",
 )
@@ -59,6 +59,9 @@ _BODY_STARTS = (
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告", "现将", "现就", "回顾",
     "我始终", "我坚持", "我认真", "我严格", "我带领", "我主动", "我牢固",  # a 述职 report's first person
 )
+_CELL_TAIL = re.compile("情况|事项")
+# "以党史学习教育为契机，……": a sentence opening with what the work took as its occasion or lever
+_WITH_AS = re.compile(r"以[^，。；]{2,14}为(?:契机|抓手|引领|目标|重点|载体|主线|核心|统领|导向|牵引|突破口)")
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
 # The last word of a report part's heading; also used by rules/candidates.py for parts found inside a paragraph.
 PART_NOUNS = "情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向|思路|要点|重点"
@@ -285,6 +288,12 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
     # A list numbered 一、二、三、 again inside a part ("办好十件民生实事……一、为老年人……。二、……"): its items
     # go on from 一 whatever the part's own numbering expects next, so "三、" there is an item, not part three.
     inner, last_item = 1, -_LIST_GAP
+    # Where each 一、 number last stands at a sentence start: numbers skipped that never come later were deleted
+    # (or never written), so the part after the gap is still a part ("一、……。五、严于律己，……").
+    last_at: dict[int, int] = {}
+    for m in _MARKERS.finditer(s, start, end):
+        if m.group("l1") and (m.start() == start or s[m.start() - 1] in _SENT_END):
+            last_at[cn_to_int(m.group("n1")) or 0] = m.start()
     for m in _MARKERS.finditer(s, start, end):
         kind = m.lastgroup if m.lastgroup in _LEVEL_OF else next(k for k in _LEVEL_OF if m.group(k))
         level = _LEVEL_OF[kind]
@@ -302,12 +311,15 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         # the first part found may have a later number when the text starts there ("五、存在的问题和……").
         first_part = level == 1 and expected[1] == 1 and s[m.end():m.end() + 1] not in "一二三四五六七八九十" and (
             _HEADING_AHEAD.match(s, m.end()) is not None or q == start or s[q - 1] in _SENT_END)
-        if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part:
+        gap = level == 1 and value > expected[1] and (q == start or s[q - 1] in _SENT_END) and all(
+            last_at.get(k, -1) < p for k in range(expected[1], value))
+        if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part \
+                and not gap:
             continue
         if _TABLE_ROW.match(s, m.end()) and re.search(r"[|｜\t]", s[max(start, p - 40):p]):
             continue  # "…| 2四、结转下年度继续办理 | 1 | 0 | 1": a table's row label, not a part
         after_end = q == start or s[q - 1] in _SENT_END or p in cuts or (
-            level == 1 and value >= 2 and "|" in s[max(start, p - 40):p] and s[q - 1] != "|")
+            level == 1 and value >= 2 and re.search(r"[|｜\t]", s[max(start, p - 40):p]) and s[q - 1] not in "|｜\t")
         # A table's last figure runs into the next part: "……采购总金额18650万元三、依申请公开政府信息办理情况".
         after_figure = (level <= 1 and value == expected[level] and q > start and _FIGURE_END.match(s[q - 1])
                         and _HEADING_AHEAD.match(s, m.end()) is not None)
@@ -347,15 +359,17 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
                  names: list[str] = ()) -> int | None:
     """Where the heading that starts at `at` ends when it runs into its body with nothing between them."""
     rest = s[at:min(limit, at + 200)]
-    stop = next((i for i, c in enumerate(rest) if c in "。！？；：!?;:|｜"), len(rest))
+    stop = next((i for i, c in enumerate(rest) if c in "。！？；：!?;:|｜\t"), len(rest))
     nxt = _MARKERS.search(rest)
     if nxt and nxt.start() < stop:
         stop = nxt.start()
     enum = _ENUM.search(rest, 2, min(stop, _HEADING_MAX))
     if enum and rest[enum.start() - 1] not in _SENT_END + "，、,":
         return at + enum.start()  # "……的主要安排一是强化学法用法，"
-    if stop < len(rest) and rest[stop] in "|｜" and stop <= _HEADING_MAX:
-        return at + stop  # a heading followed by a table
+    if stop < len(rest) and rest[stop] in "|｜\t" and stop <= _HEADING_MAX:
+        # a heading followed by a table, whose first cell may have run on to it ("……诉讼情况类别\t结果维持")
+        tail = max((t.end() for t in _CELL_TAIL.finditer(rest, 0, stop)), default=stop)
+        return at + (tail if stop - tail <= 6 else stop)
     if stop <= _HEADING_MAX and (stop == len(rest) or stop == (nxt.start() if nxt else -1)):
         return None  # a heading alone, or followed by a sub-heading: nothing to cut
     own_stop = stop <= _HEADING_MAX and rest[stop] in "。！？!?"
@@ -416,7 +430,7 @@ def _opening_score(text: str, starts: Counter[str]) -> float:
     score = 0.0
     if _ENUM.match(text):
         score += 4
-    elif text.startswith(_BODY_STARTS) or re.match(r"(?:19|20)\d{2}年[，,以是]", text):
+    elif text.startswith(_BODY_STARTS) or re.match(r"(?:19|20)\d{2}年[，,以是]", text) or _WITH_AS.match(text):
         score += 2
     elif text.startswith(_BODY_STARTS_WEAK):
         score += 1
