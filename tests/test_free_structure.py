@@ -814,3 +814,89 @@ def test_pasted_headings_end_at_their_last_word_before_a_year_or_a_tab_table():
         "一、工作概述", "二、主动公开政府信息情况", "三、依申请公开政府信息办理情况",
         "四、因政府信息公开被申请行政复议、提起行政诉讼情况", "五、工作中存在的问题及改进措施"]
     assert status(DISCLOSURE_TAB_TABLE, flat=True)["review_litigation"] == "found"
+
+
+SAFETY_UNNUMBERED_TABLE = """示例县工业和信息化局2023年安全生产工作总结
+
+2023年，县工业和信息化局认真落实行业安全监管责任，全县工业领域安全生产形势总体稳定，现将全年工作总结如下。
+
+全年安全生产总体情况
+
+全县共有规模以上工业企业136家，全年发生生产安全事故1起，同比减少1起。主要指标如下：
+
+指标	2022年	2023年	同比增减
+检查企业（家次）	612	786	+28.4%
+生产安全事故（起）	2	1	-50%
+
+主要工作开展情况
+
+1.压紧压实安全生产责任。局党组专题研究安全生产工作6次，签订目标责任书136份。
+
+2.深入开展隐患排查整治。全年排查一般隐患1592项，整改率99.4%。
+
+存在的问题和薄弱环节
+
+一是企业主体责任落实仍不到位；二是基层监管力量薄弱，专业人员不足。
+
+2024年工作打算
+
+2024年，我局将以防范遏制生产安全事故为目标，持续压实责任，深化隐患排查治理。
+
+示例县工业和信息化局
+
+2023年12月22日
+"""
+
+
+def test_a_table_s_header_row_is_no_heading_and_never_stands_for_the_removed_work():
+    assert status(SAFETY_UNNUMBERED_TABLE)["measures"] == "found"
+    text = _drop_parts(SAFETY_UNNUMBERED_TABLE, "主要工作开展情况", "存在的问题和薄弱环节")
+    assert status(text)["measures"] == "missing"
+
+
+DISCLOSURE_UNNUMBERED = """示例区住房和城乡建设局2024年政府信息公开工作年度报告
+
+总体情况
+
+2024年，我局认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息612条。
+
+主动公开政府信息情况
+
+信息内容	本年制发件数	本年废止件数	现行有效件数
+行政规范性文件	2	0	9
+行政许可	4356
+
+收到和处理政府信息公开申请情况
+
+全年新收政府信息公开申请41件，上年结转2件，办理完毕41件，结转下年度2件。
+
+政府信息公开行政复议、行政诉讼情况
+
+类别	结果维持	结果纠正	其他结果	尚未审结	总计
+行政复议	2	0	1	0	3
+行政诉讼	1	0	0	1	2
+
+存在的主要问题及改进情况：回顾全年工作，我局政府信息公开工作还存在解读形式单一等问题，下一步将丰富解读形式。
+
+示例区住房和城乡建设局
+
+2025年1月20日
+"""
+
+
+def test_an_unnumbered_heading_over_a_table_is_a_part_and_the_table_s_rows_are_not():
+    from assistant.documents.reading import read_text_input
+    from assistant.documents.structure import parse_official
+
+    doc = parse_official(read_text_input(DISCLOSURE_UNNUMBERED))
+    assert [s.heading for s in doc.sections] == [
+        "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
+    assert status(DISCLOSURE_UNNUMBERED)["review_litigation"] == "found"
+
+
+def test_a_pasted_plan_part_led_by_its_year_and_a_full_stop_is_found():
+    text = THEME_LED_DUTY.replace(
+        "2023年，办公室将重点抓好以下工作：",
+        "2023年工作要点。2023年，办公室将以学习贯彻党的二十大精神为主线，重点抓好以下工作：")
+    text = text.replace("第三部分　存在的问题和2023年工作打算", "第三部分　存在的问题")
+    assert status(text, flat=True)["next_year"] == "found"

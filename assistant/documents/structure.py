@@ -438,12 +438,16 @@ def _bare_headings(body: list[_Item]) -> dict[int, int]:
         text = it.text
         # "、" joins the parts of a heading ("存在的主要问题、改进情况及其他需要报告的事项"); other marks make a sentence
         text = without_theme_comma(text)
-        if it.mark or len(text) > 24 or len(text) < 4 or _has_punct(text, _PUNCT.replace("、", "") + "“”《》（）()—"):
-            continue
-        if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):
+        if it.mark or len(text) > 24 or len(text) < 4 or _has_punct(text, _PUNCT.replace("、", "") + "“”《》（）()—|｜"):
             continue
         nxt = body[idx + 1]
-        table = bool(re.match(r"第[一二三四五六七八九十百\d]{1,6}条", nxt.text)) or any(c in nxt.text for c in "\t|｜")
+        cells = it.para.text.split()
+        if len(cells) >= 3 or (len(cells) == 2 and re.fullmatch(r"[\d.%％\-+]+", cells[1])):
+            continue  # a table's row ("指标 2022年 2023年 同比增减", "行政许可 4356": reading made its tabs spaces)
+        if idx == 0 and not re.search(r"(回顾|安排|任务|目标|建设|要求|情况|概况)$", text):
+            continue
+        table = bool(re.match(r"第[一二三四五六七八九十百\d]{1,6}条", nxt.text)) or any(c in nxt.text for c in "\t|｜") \
+            or len(nxt.para.text.split()) >= 3  # reading turned the tabs between its cells into spaces
         if not (nxt.mark or len(nxt.text) > 20 or _has_punct(nxt.text, "。；！？") or table):
             continue  # a heading is followed by body text, numbered headings or a table, not by another short line
         found[idx] = 1

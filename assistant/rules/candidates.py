@@ -43,7 +43,8 @@ _ASPECT_RE = re.compile(r"(?:^|[。！？])([^，。；：:！？“”《》\d]
 # led in bold; it says what the paragraph is about. Not an item of a list ("三要在从严自律上下功夫。").
 _ITEM = r"(?![一二三四五六七八九十]{1,2}[是要])"
 _SENTENCE_LEAD_RE = re.compile(rf"^{_ITEM}([^，。；：:！？“”《》]{{4,20}})。(?=.{{20}})")
-_SHORT_SENTENCE_RE = re.compile(rf"(?:^|(?<=[。！？])){_ITEM}([^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")
+_SHORT_SENTENCE_RE = re.compile(
+    rf"(?:^|(?<=[。！？])){_ITEM}((?:(?:19|20)\d{{2}}年度?)?[^，。；：:！？“”《》、\d]{{4,20}})。(?=.{{20}})")  # "2023年工作要点。"
 # A heading that lost its line break (text pasted from a web page): after a sentence end or a table's last
 # figure, a short phrase without punctuation directly followed by the first item of a list ("……。工作中还存在的
 # 差距一是……", "……460　540存在的问题一是……").
