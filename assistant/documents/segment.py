@@ -59,6 +59,7 @@ _BODY_STARTS = (
     "做好", "落实", "依据", "依照", "恳请", "当前", "推进", "本报告", "现将", "现就", "回顾",
     "我始终", "我坚持", "我认真", "我严格", "我带领", "我主动", "我牢固",  # a 述职 report's first person
 )
+_MAX_GAP = 6  # parts deleted in a row; also bounds the work per marker on hostile input
 _CELL_TAIL = re.compile("情况|事项")
 # "以党史学习教育为契机，……": a sentence opening with what the work took as its occasion or lever
 _WITH_AS = re.compile(r"以[^，。；]{2,14}为(?:契机|抓手|引领|目标|重点|载体|主线|核心|统领|导向|牵引|突破口)")
@@ -311,8 +312,8 @@ def _body_cuts(s: str, start: int, end: int, cuts: set[int], names: list[str]) -
         # the first part found may have a later number when the text starts there ("五、存在的问题和……").
         first_part = level == 1 and expected[1] == 1 and s[m.end():m.end() + 1] not in "一二三四五六七八九十" and (
             _HEADING_AHEAD.match(s, m.end()) is not None or q == start or s[q - 1] in _SENT_END)
-        gap = level == 1 and value > expected[1] and (q == start or s[q - 1] in _SENT_END) and all(
-            last_at.get(k, -1) < p for k in range(expected[1], value))
+        gap = level == 1 and expected[1] < value <= expected[1] + _MAX_GAP and (q == start or s[q - 1] in _SENT_END) \
+            and all(last_at.get(k, -1) < p for k in range(expected[1], value))
         if value != expected[level] and not (level <= 3 and value == expected[level] + 1) and not first_part \
                 and not gap:
             continue
