@@ -900,3 +900,58 @@ def test_a_pasted_plan_part_led_by_its_year_and_a_full_stop_is_found():
         "2023年工作要点。2023年，办公室将以学习贯彻党的二十大精神为主线，重点抓好以下工作：")
     text = text.replace("第三部分　存在的问题和2023年工作打算", "第三部分　存在的问题")
     assert status(text, flat=True)["next_year"] == "found"
+
+
+STREET_THEMES = """示例区芦花街道办事处关于2024年度法治政府建设工作情况的报告
+
+区委全面依法治区委员会办公室、区人民政府：
+
+2024年，芦花街道办事处坚持以习近平法治思想为指导，紧扣基层治理法治化目标，扎实推进法治政府建设各项任务。现将有关情况报告如下。
+
+聚焦依法履职，基层政府职能进一步理顺
+
+对照街道履行职责事项清单，逐项梳理基本履职事项96项、配合履职事项127项。建立属地管理事项准入审核机制，全年退回不符合准入要求的事项5项。对以办事处名义签订的37份合同全部进行合法性审查，未发生因合同问题引发的纠纷。
+
+聚焦规范执法，综合行政执法改革落地见效
+
+街道综合行政执法队承接区级下放的行政处罚权事项73项，全年审核行政处罚案件112件，纠正执法文书不规范问题16个，发出责令改正通知书680余份，立案处罚案件同比下降21%。
+
+聚焦矛盾化解，基层社会治理法治化水平提升
+
+完善三级矛盾纠纷排查化解机制，划分网格63个，全年受理各类矛盾纠纷1126件，调解成功1098件，成功率97.5%，信访总量同比下降18.6%。
+
+党工委书记、办事处主任履行推进法治建设第一责任人职责情况。街道党工委书记年初主持召开党工委会议研究部署法治建设工作，办事处主任带头参加旁听庭审活动，并在年终述职中专题述法。
+
+存在的问题
+
+一是部分社区工作者法治意识还不够强；二是执法力量与承接事项不相匹配，原因是专业人员配备不足。
+
+2025年工作要点
+
+一是强化法治能力建设；二是提升执法规范化水平；三是深化基层依法治理。
+
+示例区芦花街道办事处
+
+2025年1月16日
+"""
+
+
+def test_a_lead_naming_the_leader_s_duty_and_ending_in_a_full_stop_is_found():
+    assert status(STREET_THEMES)["first_responsible"] == "found"
+    assert status(STREET_THEMES, flat=True)["first_responsible"] == "found"
+
+
+def test_pasted_unnumbered_themes_before_the_placed_parts_are_the_year_s_work():
+    # Once every other required part is placed, the long stretch of results between "报告如下。" and the first
+    # of them is the year's work; with that work deleted, nothing is there and it is not found.
+    assert status(STREET_THEMES, flat=True)["measures"] == "found"
+    text = _drop_parts(STREET_THEMES, "聚焦依法履职，基层政府职能进一步理顺",
+                       "党工委书记、办事处主任履行推进法治建设第一责任人职责情况。街道党工委书记年初主持召开党工委会议研究部署法治建设"
+                       "工作，办事处主任带头参加旁听庭审活动，并在年终述职中专题述法。")
+    assert "聚焦" not in text
+    assert status(text, flat=True)["measures"] != "found"
+
+
+def test_a_disclosure_part_on_receiving_and_handling_applications_in_other_words_is_found():
+    text = DISCLOSURE_TAB_TABLE.replace("三、依申请公开政府信息办理情况", "三、政府信息公开申请的收到和办理情况")
+    assert status(text)["applications"] == "found"

@@ -61,8 +61,9 @@ _BODY_STARTS = (
 )
 _MAX_GAP = 6  # parts deleted in a row; also bounds the work per marker on hostile input
 _CELL_TAIL = re.compile("情况|事项")
-# "以党史学习教育为契机，……": a sentence opening with what the work took as its occasion or lever
-_WITH_AS = re.compile(r"以[^，。；]{2,14}为(?:契机|抓手|引领|目标|重点|载体|主线|核心|统领|导向|牵引|突破口)")
+# "以党史学习教育为契机，……", "在肯定成绩的同时，……": a sentence opening with its occasion or its frame
+_FRAMED_OPENING = re.compile(r"以[^，。；]{2,14}为(?:契机|抓手|引领|目标|重点|载体|主线|核心|统领|导向|牵引|突破口)"
+                             r"|在[^，。；]{2,14}(?:的同时|的基础上|过程中)[，,]")
 _FIGURE_END = re.compile(r"[\d%％件个项次人元户家条份]")
 # The last word of a report part's heading; also used by rules/candidates.py for parts found inside a paragraph.
 PART_NOUNS = "情况|事项|问题|工作|打算|安排|措施|成效|举措|不足|差距|短板|方向|思路|要点|重点"
@@ -418,7 +419,7 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
             score -= 1  # a heading (or its last clause) of one or two words is unlikely
         if k >= 2 and rest[k:k + 2] == rest[:2]:
             score += 1.5  # the body restates the heading's subject: "区长亲自抓法治建设区长认真履行……"
-        score -= 0.05 * max(0, k - 16)  # headings are short
+        score -= 0.05 * max(0, k - 20)  # headings are short (a theme of two halves runs to about 20)
         if score >= 4 and (best is None or best_score < 4):
             best, best_score = k, score
             break  # strong evidence: the first such place is the heading's end
@@ -431,7 +432,7 @@ def _opening_score(text: str, starts: Counter[str]) -> float:
     score = 0.0
     if _ENUM.match(text):
         score += 4
-    elif text.startswith(_BODY_STARTS) or re.match(r"(?:19|20)\d{2}年[，,以是]", text) or _WITH_AS.match(text):
+    elif text.startswith(_BODY_STARTS) or re.match(r"(?:19|20)\d{2}年[，,以是]", text) or _FRAMED_OPENING.match(text):
         score += 2
     elif text.startswith(_BODY_STARTS_WEAK):
         score += 1

@@ -27,8 +27,11 @@ _FIGURE_RE = re.compile(r"\d+(?![\d.]*年)")  # a count or amount, not a year
 _BODY_CHARS = 600  # the start of a part says what it is about; the rest only adds noise
 _MAX_EMBEDDED = 40  # headings that lost their line break, per paragraph: a real one holds a handful
 _LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16})[：:]")  # "存在的问题：" — a short lead ended by a colon
-# "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……" (or "……职责："): a long lead naming a part
-_LONG_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项|职责))[：:]")
+# "街道党工委书记、办事处主任履行推进法治建设第一责任人职责情况：……" (or "……职责：", or "……情况。"): a long lead
+# naming a part
+_LONG_LEAD_NAME = r"([^，。；：:！？“”《》]{2,36}(?:情况|问题|不足|打算|安排|措施|成效|事项|职责))[：:。]"
+_LONG_LEAD_RE = re.compile("^" + _LONG_LEAD_NAME)
+_LONG_LEAD_IN_RE = re.compile(r"(?<=[。！？])" + _LONG_LEAD_NAME)  # the same inside pasted text
 _ASPECT_LEAD_RE = re.compile(r"^([^，。；：:！？]{2,16}方面)[，,]")  # "主要负责人履职方面，……"
 # "……行政事业性收费\t0收到和处理政府信息公开申请情况申请人情况……": a part heading right after a table's last cell
 _AFTER_TABLE_RE = re.compile(r"(?<=[\d\t｜|])([^，。；：:！？“”《》（）()、\d\t｜|]{6,28}?(?:情况|事项))")
@@ -208,7 +211,8 @@ def _led_paragraphs(paragraphs: list[Paragraph], last: int, flat: bool = False,
                      if m.start(1) not in seen and not _is_transition(text, m)]
             seen |= {m.start(1) for m in heads}
             # short sentences of their own that led a paragraph before the breaks were lost
-            heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE, _RUN_ON_LEAD_RE)
+            heads += [m for rx in (_COLON_LEAD_RE, _SHORT_SENTENCE_RE, _ASPECT_RE, _AFTER_TABLE_RE, _RUN_ON_LEAD_RE,
+                                   _LONG_LEAD_IN_RE)
                       for m in islice(rx.finditer(text), _MAX_SENTENCE_HEADS)
                       if m.start(1) not in seen and not _is_transition(text, m)]
             leads += heads[:_MAX_SENTENCE_HEADS]  # both kinds together: the bound per paragraph stays the same

@@ -86,6 +86,8 @@ _SUB_HEADING_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）([^，
 # A short part of a combined heading that is a role word on its own ("工作做法、成效和不足": "不足").
 _BARE_PART_CHARS = 3
 _PASTED_CHARS = 200_000  # how much of a pasted text is searched for a role's heading words
+_ANNOUNCE_RE = re.compile(r"(?:报告|总结|汇报|述职|说明)如下[。：:]")
+_WORK_SPAN, _WORK_RESULTS = 300, 3  # a part of the year's work, not an opening paragraph
 
 
 def _is_future(section: Section) -> bool:
@@ -365,6 +367,27 @@ def _uncertain(candidates: list[Candidate], top: list[Candidate], scorer: _Score
                 hit.line = pasted_line
 
 
+def _work_before_parts(hits: dict[str, RoleHit], scorer: _Scorer, pasted: str, line: int) -> None:
+    """In a text re-segmented from one line, the year's work whose theme headings the splitting missed: between
+    the sentence announcing the report ("现将有关情况报告如下。") and the first part placed by its heading, a long
+    stretch holding results (counts, 完成, 同比 …) is the default part, once every other required part is placed.
+    Deleting that part leaves nothing there."""
+    default = scorer.genre.default_role
+    if not default or hits[default].found or not all(h.found for h in hits.values() if h.required and h.role != default):
+        return  # with another part unplaced, the stretch may well be that part
+    announce = _ANNOUNCE_RE.search(pasted)
+    if announce is None:
+        return
+    starts = [pasted.find(norm(h.section.heading), announce.end()) for h in hits.values()
+              if h.found and h.role != default and h.section is not None and h.via != "fallback"]
+    starts = [i for i in starts if i >= 0]
+    if not starts:
+        return
+    span = pasted[announce.end():min(starts)]
+    if len(span) >= _WORK_SPAN and len(_PAST_RE.findall(span)) >= _WORK_RESULTS:
+        _mark(hits[default], scorer.genre.weight("found"), "text", line=line)
+
+
 def _text_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
     paras = list(doc.preamble)
     if doc.closing:
@@ -425,6 +448,8 @@ def classify_sections(doc: OfficialDocument, genre: Genre) -> list[RoleHit]:
     if is_resegmented(doc):
         pasted = norm("".join(p.text for p in doc.paragraphs)[:_PASTED_CHARS])
     first = min((p.line for p in doc.paragraphs if p.line), default=1)
+    if pasted:
+        _work_before_parts(hits, scorer, pasted, first)
     _uncertain([c for c in top + deeper if c.level >= 0], top, scorer, hits, pasted, first)
     return list(hits.values())
 
