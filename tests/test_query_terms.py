@@ -27,6 +27,14 @@ def test_bundled_table_gives_legal_terms_for_everyday_words():
     assert with_terms("依法", table) == "依法"
 
 
+def test_a_set_phrase_with_a_pronoun_or_particle_inside_still_matches():
+    table = load_terms(BUNDLED)
+    for question in ("超市保安要翻我包", "超市保安非要翻我的包"):
+        assert "不得搜查消费者的身体及其携带的物品" in table.expand(question)
+    # only pronouns and particles may come between: other words keep the phrase apart
+    assert "不得搜查消费者的身体及其携带的物品" not in table.expand("翻新了一下书包")
+
+
 def test_a_defective_table_is_a_clear_message(tmp_path):
     (tmp_path / "everyday_terms.yaml").write_text("terms:\n  - {words: [老板], legal: 用人单位, note: x}\n",
                                                   encoding="utf-8")

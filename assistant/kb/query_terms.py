@@ -7,6 +7,7 @@ model and BM25 both match the article's words far better than the everyday ones.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -49,10 +50,19 @@ class TermTable(BaseModel):
         return out[:MAX_TERMS]
 
 
-def _occurs(word: str, text: str) -> bool:
+# "翻我包", "翻我的包" for 翻包; "扣了我工资" for 扣工资: people put pronouns and particles inside a set phrase
+_FILLER = "[我你他她它的了个把被这那些们]{0,2}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(word: str) -> re.Pattern[str]:
     if len(word) > 2 and word.startswith("/") and word.endswith("/"):
-        return re.search(word[1:-1], text) is not None
-    return word in text
+        return re.compile(word[1:-1])
+    return re.compile(_FILLER.join(map(re.escape, word)))
+
+
+def _occurs(word: str, text: str) -> bool:
+    return word in text or _pattern(word).search(text) is not None
 
 
 def _parse(data: object) -> TermTable:
