@@ -175,7 +175,10 @@ def write_section(result: dict) -> None:
         "entries for situations the writers kept asking about in their own words (高空抛物 as 扔下来个花盆, "
         "谢绝自带酒水, 十倍赔偿, 撞了闯红灯的行人, 一次告知补正材料 …). `holdout7` is "
         "benchmarks/paraphrase_holdout7.jsonl: questions by an eighth writer, written the same way before that "
-        "change and run once after it. **Only holdout7 is untouched now.**", "",
+        "change and run once after it. **Only holdout7 is untouched now.** Read the untouched runs together: "
+        "hit@5 .781, .857, .800 (one code), .810 (fusion reweighted), then holdout7 after the table grew; a set of "
+        "about 100 questions carries roughly ±0.03 of sampling noise on hit@5, and the target was first met on "
+        "the last of five untouched runs, each made after more tuning.", "",
         *rows, "",
         f"- untouched split ({TARGET_SPLIT}) target (hit@5 ≥ 0.85 and MRR ≥ 0.65, offline): {'met' if met else 'NOT met'} "
         f"({held['hit@5']:.3f} / {held['mrr']:.3f}); default ranking ≥ dense alone (same query) on every split: "
