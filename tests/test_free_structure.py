@@ -7,13 +7,30 @@ safety summary whose problems follow a table."""
 
 from __future__ import annotations
 
+from assistant.documents.reading import read_text_input
+from assistant.documents.structure import parse_official
+from assistant.models import OfficialDocument
 from assistant.rules.check import check_text
 
 
+def flattened(text: str) -> str:
+    """The text as pasted from a web page: every line run together."""
+    return "".join(line.strip() for line in text.splitlines())
+
+
 def status(text: str, flat: bool = False) -> dict[str, str]:
-    if flat:
-        text = "".join(line.strip() for line in text.splitlines())
+    text = flattened(text) if flat else text
     return {s.role: s.status for s in check_text(text, with_citations=False).sections}
+
+
+def parsed(text: str, flat: bool = False) -> OfficialDocument:
+    return parse_official(read_text_input(flattened(text) if flat else text))
+
+
+def drop_parts(text: str, first: str, upto: str) -> str:
+    """The text without the lines from `first` up to (not including) `upto`."""
+    lines = text.splitlines()
+    return "\n".join(lines[:lines.index(first)] + lines[lines.index(upto):])
 
 
 def without(text: str, *starts: str) -> str:
@@ -319,16 +336,11 @@ def test_pasted_parts_numbered_di_yi_bu_fen_run_into_their_first_item():
 
 
 def test_pasted_titles_without_bao_gao_or_with_a_name_after_them_are_read_as_titles():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
     bare = THEMES.replace("关于2024年度法治政府建设工作情况的报告", "2024年度法治政府建设情况").replace(
         "市人民政府：\n", "")
-    flat = "".join(line.strip() for line in bare.splitlines())
-    assert parse_official(read_text_input(flat)).title == "示例开发区管理委员会2024年度法治政府建设情况"
+    assert parsed(bare, flat=True).title == "示例开发区管理委员会2024年度法治政府建设情况"
     named = "2022年度述职述廉报告\n示例县委副书记　周明\n" + DUTY.split("\n", 1)[1]
-    flat = "".join(line.strip() for line in named.splitlines())
-    assert parse_official(read_text_input(flat)).title == "2022年度述职述廉报告"
+    assert parsed(named, flat=True).title == "2022年度述职述廉报告"
 
 
 def test_a_pasted_part_heading_may_follow_the_announcing_colon():
@@ -370,10 +382,7 @@ UNIT_LISTS = """示例省市场监督管理局2021年度法治政府建设情况
 
 
 def test_parts_numbered_di_x_bu_fen_hold_their_own_lists_and_the_fifth_part_is_a_part():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
-    doc = parse_official(read_text_input(UNIT_LISTS))
+    doc = parsed(UNIT_LISTS)
     assert [s.number for s in doc.sections] == ["第一部分", "第二部分", "第三部分", "第四部分", "第五部分"]
     assert [c.number for c in doc.sections[3].children] == ["一、", "二、"]
     assert status(UNIT_LISTS)["other"] == "found"
@@ -406,12 +415,8 @@ SAFETY = """示例街道2025年安全生产工作总结
 
 
 def test_pasted_overview_led_by_a_short_sentence_after_the_announcing_one():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
     assert status(SAFETY, flat=True)["overview"] == "found"
-    flat = "".join(line.strip() for line in SAFETY.splitlines())
-    doc = parse_official(read_text_input(flat))
+    doc = parsed(SAFETY, flat=True)
     assert doc.sections[0].heading == "织密责任网络，安全生产责任体系持续完善"
 
 
@@ -456,26 +461,19 @@ TABLE_ROWS = """示例县人民政府2020年政府信息公开工作年度报告
 
 
 def test_pasted_table_rows_numbered_like_parts_do_not_take_a_part_s_number():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
-    flat = "".join(line.strip() for line in TABLE_ROWS.splitlines())
-    doc = parse_official(read_text_input(flat))
+    doc = parsed(TABLE_ROWS, flat=True)
     assert [s.number for s in doc.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]
     assert doc.sections[3].heading == "政府信息公开行政复议、行政诉讼情况"
     assert status(TABLE_ROWS, flat=True)["review_litigation"] == "found"
 
 
 def test_parts_numbered_di_x_bu_fen_may_name_a_theme_of_two_halves():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
     text = UNIT_LISTS.replace("第二部分　党组主要负责人履行推进法治建设第一责任人职责情况",
                               "第二部分　坚持以上率下，带头履行法治建设第一责任")
-    doc = parse_official(read_text_input(text))
+    doc = parsed(text)
     assert [s.number for s in doc.sections][:3] == ["第一部分", "第二部分", "第三部分"]
     assert doc.sections[1].heading == "坚持以上率下，带头履行法治建设第一责任"
-    assert parse_official(read_text_input("第一部分内容，见附件。\n")).sections == []
+    assert parsed("第一部分内容，见附件。\n").sections == []
 
 
 def test_a_pasted_lead_sentence_run_on_after_a_comma_theme_heading_is_found():
@@ -487,8 +485,6 @@ def test_a_pasted_lead_sentence_run_on_after_a_comma_theme_heading_is_found():
 
 
 def test_a_theme_heading_with_a_comma_right_above_its_text_is_not_rejoined_as_a_wrap():
-    from assistant.documents.reading import read_text_input
-
     # No blank lines, and each paragraph on one long line as a word processor saves it.
     more = "，全年开展专题培训6次、专项检查3轮，推动各项任务按期完成，群众满意度持续提升"
     tight = "\n".join(line.replace("。", more + "。", 1) if len(line) > 30 else line
@@ -590,10 +586,7 @@ UNIT_PLAN_LIST = """示例省自然资源厅2022年度法治政府建设情况�
 
 def test_pasted_plan_items_under_a_di_x_bu_fen_part_never_stand_for_the_removed_measures():
     assert status(UNIT_PLAN_LIST, flat=True)["measures"] == "found"
-    lines = UNIT_PLAN_LIST.splitlines()
-    start = lines.index("第一部分　主要举措和成效")
-    end = lines.index("第二部分　厅主要负责人履行推进法治建设第一责任人职责情况")
-    text = "\n".join(lines[:start] + lines[end:])
+    text = drop_parts(UNIT_PLAN_LIST, "第一部分　主要举措和成效", "第二部分　厅主要负责人履行推进法治建设第一责任人职责情况")
     assert status(text, flat=True)["measures"] != "found"
 
 
@@ -626,11 +619,9 @@ HEARD_REPORTS = """示例开发区管理委员会关于2019年度法治政府建
 
 
 def test_a_pasted_sentence_about_hearing_reports_is_no_heading_for_the_removed_measures():
-    lines = HEARD_REPORTS.splitlines()
-    start = lines.index("主要工作举措和取得的成效")
-    end = lines.index("管委会主要负责人履行推进法治建设第一责任人职责情况")
+    text = drop_parts(HEARD_REPORTS, "主要工作举措和取得的成效", "管委会主要负责人履行推进法治建设第一责任人职责情况")
     assert status(HEARD_REPORTS, flat=True)["measures"] == "found"
-    assert status("\n".join(lines[:start] + lines[end:]), flat=True)["measures"] != "found"
+    assert status(text, flat=True)["measures"] != "found"
 
 
 SAFETY_TABLE = """示例县工业和信息化局2024年工业领域安全生产工作总结
@@ -677,10 +668,7 @@ def test_a_pasted_safety_summary_finds_its_situation_and_the_problems_after_a_ta
 
 
 def test_pasted_plan_items_after_their_heading_never_stand_for_the_removed_work():
-    lines = SAFETY_TABLE.splitlines()
-    start = lines.index("主要工作及成效")
-    end = lines.index("主要指标如下：")
-    assert status("\n".join(lines[:start] + lines[end:]), flat=True)["measures"] != "found"
+    assert status(drop_parts(SAFETY_TABLE, "主要工作及成效", "主要指标如下："), flat=True)["measures"] != "found"
 
 
 DUTY_DISCIPLINE = """示例镇党委书记2021年度述职述廉报告
@@ -717,11 +705,6 @@ DUTY_DISCIPLINE = """示例镇党委书记2021年度述职述廉报告
 """
 
 
-def _drop_parts(text: str, first: str, upto: str) -> str:
-    lines = text.splitlines()
-    return "\n".join(lines[:lines.index(first)] + lines[lines.index(upto):])
-
-
 def test_a_part_about_keeping_discipline_is_the_integrity_part():
     assert status(DUTY_DISCIPLINE)["integrity"] == "found"
 
@@ -729,7 +712,7 @@ def test_a_part_about_keeping_discipline_is_the_integrity_part():
 def test_pasted_duty_report_with_its_duty_parts_removed_reads_the_parts_after_the_gap():
     # Deleting 二、 and 三、 leaves 一、 … 四、: the parts after the gap are still parts, and the study part's
     # heading of two halves does not run on into its first sentence (which mentions 履职尽责).
-    text = _drop_parts(DUTY_DISCIPLINE, "二、坚持发展第一要务，推动镇域经济稳中有进", "四、严守纪律规矩，落实全面从严治党责任")
+    text = drop_parts(DUTY_DISCIPLINE, "二、坚持发展第一要务，推动镇域经济稳中有进", "四、严守纪律规矩，落实全面从严治党责任")
     got = status(text, flat=True)
     assert got["integrity"] == "found"
     assert got["duties"] != "found"
@@ -805,11 +788,7 @@ DISCLOSURE_TAB_TABLE = """示例县人力资源和社会保障局2019年政府�
 
 
 def test_pasted_headings_end_at_their_last_word_before_a_year_or_a_tab_table():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
-    flat = "".join(line.strip() for line in DISCLOSURE_TAB_TABLE.splitlines())
-    doc = parse_official(read_text_input(flat))
+    doc = parsed(DISCLOSURE_TAB_TABLE, flat=True)
     assert [s.number + s.heading for s in doc.sections] == [
         "一、工作概述", "二、主动公开政府信息情况", "三、依申请公开政府信息办理情况",
         "四、因政府信息公开被申请行政复议、提起行政诉讼情况", "五、工作中存在的问题及改进措施"]
@@ -850,7 +829,7 @@ SAFETY_UNNUMBERED_TABLE = """示例县工业和信息化局2023年安全生产�
 
 def test_a_table_s_header_row_is_no_heading_and_never_stands_for_the_removed_work():
     assert status(SAFETY_UNNUMBERED_TABLE)["measures"] == "found"
-    text = _drop_parts(SAFETY_UNNUMBERED_TABLE, "主要工作开展情况", "存在的问题和薄弱环节")
+    text = drop_parts(SAFETY_UNNUMBERED_TABLE, "主要工作开展情况", "存在的问题和薄弱环节")
     assert status(text)["measures"] == "missing"
 
 
@@ -885,10 +864,7 @@ DISCLOSURE_UNNUMBERED = """示例区住房和城乡建设局2024年政府信息�
 
 
 def test_an_unnumbered_heading_over_a_table_is_a_part_and_the_table_s_rows_are_not():
-    from assistant.documents.reading import read_text_input
-    from assistant.documents.structure import parse_official
-
-    doc = parse_official(read_text_input(DISCLOSURE_UNNUMBERED))
+    doc = parsed(DISCLOSURE_UNNUMBERED)
     assert [s.heading for s in doc.sections] == [
         "总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
     assert status(DISCLOSURE_UNNUMBERED)["review_litigation"] == "found"
@@ -945,7 +921,7 @@ def test_pasted_unnumbered_themes_before_the_placed_parts_are_the_year_s_work():
     # Once every other required part is placed, the long stretch of results between "报告如下。" and the first
     # of them is the year's work; with that work deleted, nothing is there and it is not found.
     assert status(STREET_THEMES, flat=True)["measures"] == "found"
-    text = _drop_parts(STREET_THEMES, "聚焦依法履职，基层政府职能进一步理顺",
+    text = drop_parts(STREET_THEMES, "聚焦依法履职，基层政府职能进一步理顺",
                        "党工委书记、办事处主任履行推进法治建设第一责任人职责情况。街道党工委书记年初主持召开党工委会议研究部署法治建设"
                        "工作，办事处主任带头参加旁听庭审活动，并在年终述职中专题述法。")
     assert "聚焦" not in text

@@ -91,9 +91,9 @@ _SP = r"[^\S\n]*"  # any whitespace but a newline (ASCII, full-width, no-break, 
 _L1_RE = re.compile(rf"^{_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<punct>[、，,.．]){_SP}")
 # 第一部分 — the outermost part in reports that number their parts so; read as the 一、 level. A heading
 # needs words after it ("第二部分 党政主要负责人履职情况"), and a sentence ("第一部分内容……。") is not one; a theme's
-# two halves around one comma are a heading.
-_UNIT_RE = re.compile(rf"^{_SP}第(?P<num>[一二三四五六七八九十]{{1,3}})部分{_SP}[、：:]?{_SP}(?=[^。，；]{{2,40}}$|"
-                      rf"[^。，；]{{4,16}}，[^。，；]{{4,16}}$)")  # "第二部分 坚持高位推动，压实安全生产责任链条"
+# two halves around one comma are a heading ("第二部分 坚持高位推动，压实安全生产责任链条").
+_UNIT_RE = re.compile(rf"^{_SP}第(?P<num>[一二三四五六七八九十]{{1,3}})部分{_SP}[、：:]?{_SP}")
+_UNIT_HEADING_RE = re.compile(r"[^。，；]{2,40}")
 _L2_RE = re.compile(
     rf"^{_SP}(?P<lb>[（(]){_SP}(?P<num>[一二三四五六七八九十]{{1,3}}){_SP}(?P<rb>[）)]){_SP}(?P<punct>[、，,.．])?{_SP}"
 )
@@ -135,7 +135,7 @@ def heading_level(text: str) -> HeadingMark | None:
         ok = m["lb"] == "（" and m["rb"] == "）" and not m["punct"]
         return _mark(4, f"（{num}）", int(num), text, m, ok)
     m = _UNIT_RE.match(text)
-    if m:
+    if m and (_UNIT_HEADING_RE.fullmatch(text, m.end()) or without_theme_comma(text[m.end():]) != text[m.end():]):
         return _mark(1, f"第{m['num']}部分", cn_to_int(m["num"]) or 0, text, m, True)
     m = _L1_RE.match(text)
     if m:
@@ -150,6 +150,15 @@ def heading_level(text: str) -> HeadingMark | None:
             return None
         return _mark(3, f"{num}.", int(num), text, m, m["punct"] in ".．")
     return None
+
+
+def without_theme_comma(text: str) -> str:
+    """"把牢法治建设方向，责任体系更加健全" → without its comma: a theme's heading of two balanced halves around one
+    comma reads as a heading (a sentence ends in 。 or runs on); any other text is returned as it is."""
+    halves = text.strip().split("，")
+    if len(halves) == 2 and all(4 <= len(h) <= 16 and not any(c in h for c in "。；") for h in halves):
+        return "".join(halves)
+    return text
 
 
 def _mark(level: int, number_text: str, value: int, text: str, m: re.Match[str], ok: bool) -> HeadingMark | None:

@@ -60,7 +60,6 @@ _BODY_STARTS = (
     "我始终", "我坚持", "我认真", "我严格", "我带领", "我主动", "我牢固",  # a 述职 report's first person
 )
 _MAX_GAP = 6  # parts deleted in a row; also bounds the work per marker on hostile input
-_CELL_TAIL = re.compile("情况|事项")
 # "以党史学习教育为契机，……", "在肯定成绩的同时，……": a sentence opening with its occasion or its frame
 _FRAMED_OPENING = re.compile(r"以[^，。；]{2,14}为(?:契机|抓手|引领|目标|重点|载体|主线|核心|统领|导向|牵引|突破口)"
                              r"|在[^，。；]{2,14}(?:的同时|的基础上|过程中)[，,]")
@@ -370,7 +369,7 @@ def _heading_end(s: str, at: int, limit: int, starts: Counter[str], ends: Counte
         return at + enum.start()  # "……的主要安排一是强化学法用法，"
     if stop < len(rest) and rest[stop] in "|｜\t" and stop <= _HEADING_MAX:
         # a heading followed by a table, whose first cell may have run on to it ("……诉讼情况类别\t结果维持")
-        tail = max((t.end() for t in _CELL_TAIL.finditer(rest, 0, stop)), default=stop)
+        tail = max((t.end() for t in _PART_END.finditer(rest, 0, stop)), default=stop)
         return at + (tail if stop - tail <= 6 else stop)
     if stop <= _HEADING_MAX and (stop == len(rest) or stop == (nxt.start() if nxt else -1)):
         return None  # a heading alone, or followed by a sub-heading: nothing to cut

@@ -22,6 +22,7 @@ from assistant.documents.numbering import (
     parse_date,
     parse_doc_number,
     split_inline_heading,
+    without_theme_comma,
 )
 from assistant.documents.paragraphs import as_paragraphs, normalized_of
 from assistant.documents.regulation import is_regulation, parse_regulation
@@ -413,13 +414,6 @@ def _build_sections(body: list[_Item]) -> tuple[list[Paragraph], list[Section]]:
 def is_unit(number: str) -> bool:
     """A 第X部分 number: a unit of the document that holds its own 一、 list."""
     return number.startswith("第") and number.endswith("部分")
-
-
-def without_theme_comma(text: str) -> str:
-    """"把牢法治建设方向，责任体系更加健全" → without its comma: a theme's heading of two balanced halves around one
-    comma reads as a heading (a sentence ends in 。 or runs on); any other text is returned as it is."""
-    halves = text.strip().split("，")
-    return "".join(halves) if len(halves) == 2 and all(4 <= len(h) <= 16 for h in halves) else text
 
 
 def _bare_headings(body: list[_Item]) -> dict[int, int]:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from assistant.documents.numbering import cn_to_int
+from assistant.documents.numbering import cn_to_int, without_theme_comma
 from assistant.documents.segment import PART_NOUNS
-from assistant.documents.structure import is_unit, without_theme_comma
+from assistant.documents.structure import is_unit
 from assistant.models import OfficialDocument, Paragraph, Section
 from assistant.rules.genre_schema import norm
 
